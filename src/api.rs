@@ -1,0 +1,56 @@
+//! The JSON face of the core: one entry per exported function, taking and returning `serde_json` values.
+//! The shared vector files under `tests/vectors/` name these functions; the native runner calls them here and
+//! the JS runners call the wasm exports of the same name, so every runtime is held to the same answers.
+
+use crate::error::{Error, Problems};
+use serde::Serialize;
+use serde_json::Value;
+
+/// Why a call through the JSON face failed: one problem, or several (validation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    One(Error),
+    Many(Problems),
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        ApiError::One(e)
+    }
+}
+
+impl From<Problems> for ApiError {
+    fn from(p: Problems) -> Self {
+        ApiError::Many(p)
+    }
+}
+
+impl ApiError {
+    /// The first problem (every error has at least one).
+    pub fn first(&self) -> &Error {
+        match self {
+            ApiError::One(e) => e,
+            ApiError::Many(p) => &p.0[0],
+        }
+    }
+}
+
+fn to_value<T: Serialize>(v: T) -> Value {
+    serde_json::to_value(v).expect("core output types always serialise")
+}
+
+fn arg_str<'a>(args: &'a [Value], i: usize, name: &str) -> Result<&'a str, Error> {
+    args.get(i).and_then(Value::as_str).ok_or_else(|| Error::new(name, "invalid_type", "expected a string"))
+}
+
+/// Calls the exported function `function` with positional JSON `args`, as the wasm export of that name would.
+pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
+    match function {
+        "normalize" => {
+            Ok(to_value(crate::phone::normalize(arg_str(args, 0, "number")?, arg_str(args, 1, "country")?)?))
+        }
+        other => {
+            Err(Error::new("function", "unknown_function", format!("no exported function {other:?}")).into())
+        }
+    }
+}
