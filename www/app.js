@@ -1,5 +1,6 @@
 // cidguard admin page: loads the wasm core in the browser and computes every preview locally.
 import init, * as cidguard from "./pkg/cidguard.js";
+import { setupDecide } from "./decide.js";
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -62,13 +63,14 @@ function setupNormalize() {
 
 async function main() {
   const t0 = performance.now();
-  await init();
+  const [, example] = await Promise.all([init(), fetch("examples/policy.json").then((r) => r.json())]);
   const status = $("#core-status");
   status.textContent = `Decision core loaded in ${Math.round(performance.now() - t0)} ms.`;
   status.dataset.ready = "true";
   document.body.dataset.ready = "true";
   setupTabs();
   setupNormalize();
+  setupDecide(cidguard, example);
 }
 
 main().catch((e) => {

@@ -3,7 +3,7 @@
 
 use cidguard::api;
 use serde_json::Value;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 pub const VECTOR_FILES: &[(&str, &str)] = &[("normalize.json", include_str!("../vectors/normalize.json"))];
 
