@@ -57,9 +57,59 @@ async function tenantRoute(request, env, url, tenant, rest) {
       const event = parseJson(await readBody(request, EVENT_LIMIT, "event"), "event");
       return fromStore(await store.decide(event));
     }
-    default:
+    case "masking/credentials": {
+      allow(request, "GET", "PUT");
+      if (request.method === "GET") return fromStore(await store.getMaskingCredentials());
+      const creds = parseJson(await readBody(request, EVENT_LIMIT, "credentials"), "credentials");
+      return fromStore(await store.putMaskingCredentials(creds, new Date().toISOString()));
+    }
+    case "masking/pool": {
+      allow(request, "GET", "PUT");
+      if (request.method === "GET") return fromStore(await store.getPool());
+      return fromStore(await store.putPool(parseJson(await readBody(request, POLICY_LIMIT, "pool"), "pool")));
+    }
+    case "masking/sessions": {
+      allow(request, "GET", "POST");
+      if (request.method === "GET") return fromStore(await store.listSessions(url.searchParams.get("status")));
+      const req = parseJson(await readBody(request, EVENT_LIMIT, "session"), "session");
+      return fromStore(await store.createSession(req, nowSeconds(), new Date().toISOString()), 201);
+    }
+    case "masking/log": {
+      allow(request, "GET");
+      const limit = Math.min(Math.max(Number(url.searchParams.get("limit") ?? 100) || 100, 1), 1000);
+      return fromStore(await store.maskingLog(limit));
+    }
+    default: {
+      const close = /^masking\/sessions\/([^/]+)\/close$/.exec(rest);
+      if (close) {
+        allow(request, "POST");
+        return fromStore(await store.closeSession(decodeURIComponent(close[1]), nowSeconds(), new Date().toISOString()));
+      }
       throw new HttpError(404, "path", "not_found", `path: no route ${url.pathname}`);
+    }
   }
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/**
+ * Infobip number-masking webhooks. Authenticated by Infobip's own signature (Authorization: apiId:sha256hex),
+ * checked by the core on the raw body against the tenant's stored credentials, not by an API key.
+ */
+async function infobipRoute(request, env, tenant, kind) {
+  allow(request, "POST");
+  if (!TENANT_ID.test(tenant)) throw new HttpError(404, "tenant", "not_found", `tenant: no tenant ${JSON.stringify(tenant)}`);
+  const body = await readBody(request, EVENT_LIMIT, "body");
+  const authorization = request.headers.get("authorization") ?? "";
+  const store = env.TENANTS.get(env.TENANTS.idFromName(tenant));
+  const now = new Date();
+  const r = kind === "callback"
+    ? await store.infobipCallback(body, authorization, request.url, Math.floor(now.getTime() / 1000), now.toISOString())
+    : await store.infobipStatus(body, authorization, request.url, now.toISOString());
+  if (r.error && r.error.field === "authorization") r.error.status = 401;
+  if (r.error) return fromStore(r);
+  // Infobip reads the callback response itself: the command (dial | audio) at the top level.
+  return kind === "callback" ? json(r.ok.response) : json(r.ok);
 }
 
 export default {
@@ -71,6 +121,8 @@ export default {
         allow(request, "GET");
         return normalizeRoute(url);
       }
+      const hook = /^\/v1\/tenants\/([^/]+)\/infobip\/(callback|status)$/.exec(url.pathname);
+      if (hook) return await infobipRoute(request, env, decodeURIComponent(hook[1]), hook[2]);
       const m = /^\/v1\/tenants\/([^/]+)\/(.+)$/.exec(url.pathname);
       if (m) return await tenantRoute(request, env, url, decodeURIComponent(m[1]), m[2]);
       if (url.pathname.startsWith("/v1/")) throw new HttpError(404, "path", "not_found", `path: no route ${url.pathname}`);

@@ -2,11 +2,13 @@
 // the decision engine. All of a tenant's state lives here, so one tenant can never read another's.
 import { DurableObject } from "cloudflare:workers";
 import { core } from "./core.js";
+import { Masking, MASKING_SCHEMA } from "./masking.js";
 
 /** Runs `fn`, turning a thrown core error into a plain { error } result (RPC keeps only the message of errors). */
 function result(fn) {
   try {
-    return { ok: fn() };
+    const r = fn();
+    return r && typeof r === "object" && ("ok" in r || "error" in r) && Object.keys(r).length === 1 ? r : { ok: r };
   } catch (e) {
     if (e && typeof e.field === "string") {
       return { error: { field: e.field, code: e.code, message: e.message, problems: e.problems ?? [] } };
@@ -24,8 +26,10 @@ export class TenantStore extends DurableObject {
       version INTEGER NOT NULL,
       doc TEXT NOT NULL,
       updated_at TEXT NOT NULL)`);
+    for (const stmt of MASKING_SCHEMA) this.sql.exec(stmt);
     this.engine = null;
     this.engineVersion = -1;
+    this.masking = new Masking(this.sql, () => this.getPolicy());
   }
 
   /** The stored policy: { version, policy } or null. */
@@ -47,6 +51,7 @@ export class TenantStore extends DurableObject {
     this.engine?.free?.();
     this.engine = compiled.ok;
     this.engineVersion = version;
+    this.masking.invalidate();
     return { ok: { version } };
   }
 
@@ -68,5 +73,50 @@ export class TenantStore extends DurableObject {
     if (!engine) return { error: { field: "policy", code: "missing", message: "policy: no policy stored for this tenant (PUT /v1/tenants/{tenant}/policy first)", status: 409 } };
     const r = result(() => engine.decide(event));
     return r.ok !== undefined ? { ok: { version: this.engineVersion, ...r.ok } } : r;
+  }
+
+  // ---- number masking (worker/masking.js) ----
+
+  putMaskingCredentials(creds, nowIso) {
+    return result(() => this.masking.putCredentials(creds, nowIso));
+  }
+
+  getMaskingCredentials() {
+    const c = this.masking.credentials();
+    return c ? { ok: { apiId: c.api_id, callbackUrl: c.callback_url, statusUrl: c.status_url } } :
+      { error: { status: 404, field: "credentials", code: "not_found", message: "credentials: none stored" } };
+  }
+
+  putPool(pool) {
+    return result(() => this.masking.putPool(pool));
+  }
+
+  getPool() {
+    return { ok: this.masking.pool() };
+  }
+
+  createSession(request, now, nowIso) {
+    return result(() => this.masking.createSession(request, now, nowIso));
+  }
+
+  closeSession(id, now, nowIso) {
+    return result(() => this.masking.closeSession(id, now, nowIso));
+  }
+
+  listSessions(status) {
+    const all = this.masking.sessions();
+    return { ok: status ? all.filter((s) => (s.status ?? "open") === status) : all };
+  }
+
+  infobipCallback(body, authorization, url, now, nowIso) {
+    return result(() => this.masking.callback(body, authorization, url, now, nowIso));
+  }
+
+  infobipStatus(body, authorization, url, nowIso) {
+    return result(() => this.masking.status(body, authorization, url, nowIso));
+  }
+
+  maskingLog(limit) {
+    return { ok: { calls: this.masking.callLog(limit), status: this.masking.statusLog(limit) } };
   }
 }
