@@ -25,12 +25,15 @@ function allow(request, ...methods) {
     throw new HttpError(405, "method", "method_not_allowed", `method: use ${methods.join(" or ")}`, {}, { allow: methods.join(", ") });
 }
 
+/** Core error codes that are not the client's input being malformed but a state conflict. */
+const STATUS_BY_CODE = { pool_exhausted: 409, conflict: 409 };
+
 /** Unwraps a Durable Object result ({ ok } | { error }) into a response. */
 function fromStore(r, okStatus = 200) {
   if (r.error) {
     const { status, ...error } = r.error;
     if (!(error.problems?.length > 1)) delete error.problems;
-    return json({ error }, status ?? 400);
+    return json({ error }, status ?? STATUS_BY_CODE[error.code] ?? 400);
   }
   return json(r.ok, okStatus);
 }
