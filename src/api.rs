@@ -43,12 +43,27 @@ fn arg_str<'a>(args: &'a [Value], i: usize, name: &str) -> Result<&'a str, Error
     args.get(i).and_then(Value::as_str).ok_or_else(|| Error::new(name, "invalid_type", "expected a string"))
 }
 
+// ---- policy (caller-ID privacy and screening) ----
+fn arg<'a>(args: &'a [Value], i: usize, name: &str) -> Result<&'a Value, Error> {
+    args.get(i).ok_or_else(|| Error::new(name, "missing", "argument missing"))
+}
+// ---- end policy ----
+
 /// Calls the exported function `function` with positional JSON `args`, as the wasm export of that name would.
 pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
     match function {
         "normalize" => {
             Ok(to_value(crate::phone::normalize(arg_str(args, 0, "number")?, arg_str(args, 1, "country")?)?))
         }
+        // ---- policy (caller-ID privacy and screening) ----
+        "validatePolicy" => Ok(to_value(crate::policy::validate_policy(arg(args, 0, "policy")?)?)),
+        "decidePresentation" => {
+            Ok(to_value(crate::Engine::new(arg(args, 0, "policy")?)?.present_json(arg(args, 1, "event")?)?))
+        }
+        "decide" => {
+            Ok(to_value(crate::Engine::new(arg(args, 0, "policy")?)?.decide_json(arg(args, 1, "event")?)?))
+        }
+        // ---- end policy ----
         other => {
             Err(Error::new("function", "unknown_function", format!("no exported function {other:?}")).into())
         }

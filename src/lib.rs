@@ -11,3 +11,13 @@ pub mod phone;
 pub mod wasm;
 
 pub use error::{Error, Problems};
+
+// ---- policy (caller-ID privacy and screening) ----
+pub mod engine;
+pub mod event;
+pub mod policy;
+pub mod privacy;
+pub(crate) mod reader;
+pub mod trace;
+
+pub use engine::{Decision, Engine};
