@@ -60,8 +60,20 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
         "decidePresentation" => {
             Ok(to_value(crate::Engine::new(arg(args, 0, "policy")?)?.present_json(arg(args, 1, "event")?)?))
         }
+        "screenCall" => {
+            Ok(to_value(crate::Engine::new(arg(args, 0, "policy")?)?.screen_json(arg(args, 1, "event")?)?))
+        }
         "decide" => {
             Ok(to_value(crate::Engine::new(arg(args, 0, "policy")?)?.decide_json(arg(args, 1, "event")?)?))
+        }
+        "normalizeEntry" => {
+            let country = match args.get(1) {
+                None | Some(Value::Null) => None,
+                Some(v) => Some(v.as_str().ok_or_else(|| {
+                    Error::new("country", "invalid_type", "expected an ISO 3166 alpha-2 country or null")
+                })?),
+            };
+            Ok(to_value(crate::lists::normalize_entry(arg_str(args, 0, "number")?, country)?))
         }
         // ---- end policy ----
         other => {

@@ -1,9 +1,14 @@
-//! The policy document shared by caller-ID privacy and screening: system-wide settings, accounts (tenants),
-//! resources (carriers) with their gateways. It is read only through [`validate_policy`], which reports every
-//! problem with its JSON path and never replaces an invalid value by a default; absent optional values take
-//! the documented defaults (docs/privacy.md).
+//! The policy document shared by caller-ID privacy and screening: system-wide settings, accounts (tenants)
+//! with their users, resources (carriers) with their gateways, and named blocklists. It is read only through
+//! [`validate_policy`], which reports every problem with its JSON path and never replaces an invalid value by
+//! a default; absent optional values take the documented defaults (docs/privacy.md, docs/screening.md).
+//! List entries are normalised to E.164 here, once, so matching never meets two formats of one number.
 
+use crate::callerid_rules::{CallerIdRule, MAX_STRIP};
 use crate::error::{Error, Problems};
+use crate::lists::{
+    check_duplicates, read_number, read_prefix, read_user_entry, NumberEntry, PrefixEntry, UserEntry,
+};
 use crate::reader::{named_enum, object, type_error, Obj};
 use serde::Serialize;
 use serde_json::Value;
@@ -49,6 +54,7 @@ pub struct Policy {
     pub system: System,
     pub accounts: Vec<Account>,
     pub resources: Vec<Resource>,
+    pub blocklists: Vec<Blocklist>,
     /// The number-masking section, owned by the masking module; passed through untouched here.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub masking: Option<Value>,
@@ -66,6 +72,14 @@ pub struct System {
     /// Emergency numbers by ISO country (and `default` for other countries): built-in defaults, with each
     /// country given in the document replacing that country's defaults.
     pub emergency_numbers: BTreeMap<String, Vec<String>>,
+    /// Reject anonymous inbound calls (433) for accounts that do not say otherwise.
+    pub block_anonymous_caller_id: bool,
+    /// Also treat a caller name in `anonymous_cid_names` (case-insensitive, exact) as anonymous.
+    pub check_additional_anonymous_cid_names: bool,
+    pub anonymous_cid_names: Vec<String>,
+    /// Also treat a caller number in `anonymous_cid_numbers` (case-insensitive, exact) as anonymous.
+    pub check_additional_anonymous_cid_numbers: bool,
+    pub anonymous_cid_numbers: Vec<String>,
 }
 
 /// An account (tenant).
@@ -77,6 +91,43 @@ pub struct Account {
     pub privacy_mode: Option<PrivacyMode>,
     pub anonymous_name: Option<String>,
     pub anonymous_number: Option<String>,
+    /// Overrides `system.block_anonymous_caller_id` when set.
+    pub block_anonymous_caller_id: Option<bool>,
+    /// Ids of the active (selected) blocklists, in the order they are consulted.
+    pub blocklists: Vec<String>,
+    /// Caller-ID rewrite rules applied before normalisation; the first match wins.
+    pub in_callerid: Vec<CallerIdRule>,
+    /// Numbers and prefixes whose calls are never screened out.
+    pub allowlist: Allowlist,
+    pub users: Vec<User>,
+}
+
+/// An account's allowlist: a match overrides every block.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Allowlist {
+    pub numbers: Vec<NumberEntry>,
+    pub prefixes: Vec<PrefixEntry>,
+}
+
+/// A user of an account, with the user's own blocklist (Wazo).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: String,
+    pub blocklist: Vec<UserEntry>,
+}
+
+/// A named account blocklist (Kazoo): numbers, prefixes and the anonymous switch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Blocklist {
+    pub id: String,
+    pub name: String,
+    /// The country national-format entries were read with: the list's own, else that of the accounts
+    /// that select it (null when entries had to be international).
+    pub country: Option<String>,
+    pub numbers: Vec<NumberEntry>,
+    pub prefixes: Vec<PrefixEntry>,
+    /// Reject anonymous calls to accounts that select this list (Kazoo `should_block_anonymous`).
+    pub block_anonymous: bool,
 }
 
 /// A resource (carrier) with its gateways.
@@ -147,6 +198,11 @@ impl Default for System {
             anonymous_number: DEFAULT_ANONYMOUS_NUMBER.to_owned(),
             privacy_feature_codes: vec![DEFAULT_FEATURE_CODE.to_owned()],
             emergency_numbers: default_emergency(),
+            block_anonymous_caller_id: false,
+            check_additional_anonymous_cid_names: false,
+            anonymous_cid_names: vec!["anonymous".to_owned(), "restricted".to_owned()],
+            check_additional_anonymous_cid_numbers: false,
+            anonymous_cid_numbers: vec![DEFAULT_ANONYMOUS_NUMBER.to_owned()],
         }
     }
 }
@@ -162,6 +218,11 @@ impl Policy {
     /// The account with this id.
     pub fn account(&self, id: &str) -> Option<&Account> {
         self.accounts.iter().find(|a| a.id == id)
+    }
+
+    /// The blocklist with this id.
+    pub fn blocklist(&self, id: &str) -> Option<&Blocklist> {
+        self.blocklists.iter().find(|b| b.id == id)
     }
 
     /// The resource with this id.
@@ -189,15 +250,43 @@ pub fn validate_policy(v: &Value) -> Result<Policy, Problems> {
     }
 }
 
-const TOP_KEYS: &[&str] = &["system", "accounts", "resources", "masking"];
-const SYSTEM_KEYS: &[&str] =
-    &["privacy_mode", "anonymous_name", "anonymous_number", "privacy_feature_codes", "emergency_numbers"];
-const ACCOUNT_KEYS: &[&str] = &["id", "country", "privacy_mode", "anonymous_name", "anonymous_number"];
+const TOP_KEYS: &[&str] = &["system", "accounts", "resources", "blocklists", "masking"];
+const SYSTEM_KEYS: &[&str] = &[
+    "privacy_mode",
+    "anonymous_name",
+    "anonymous_number",
+    "privacy_feature_codes",
+    "emergency_numbers",
+    "block_anonymous_caller_id",
+    "check_additional_anonymous_cid_names",
+    "anonymous_cid_names",
+    "check_additional_anonymous_cid_numbers",
+    "anonymous_cid_numbers",
+];
+const ACCOUNT_KEYS: &[&str] = &[
+    "id",
+    "country",
+    "privacy_mode",
+    "anonymous_name",
+    "anonymous_number",
+    "block_anonymous_caller_id",
+    "blocklists",
+    "in_callerid",
+    "allowlist",
+    "users",
+];
+const BLOCKLIST_KEYS: &[&str] = &["id", "name", "country", "numbers", "prefixes", "block_anonymous"];
 const RESOURCE_KEYS: &[&str] = &["id", "privacy_mode", "gateways"];
 const GATEWAY_KEYS: &[&str] = &["id", "privacy_mode"];
 
 fn read_policy(v: &Value, errs: &mut Vec<Error>) -> Policy {
-    let mut policy = Policy { system: System::default(), accounts: vec![], resources: vec![], masking: None };
+    let mut policy = Policy {
+        system: System::default(),
+        accounts: vec![],
+        resources: vec![],
+        blocklists: vec![],
+        masking: None,
+    };
     let Some(top) = object(v, "", TOP_KEYS, errs) else { return policy };
     if let Some(s) = top.get("system") {
         policy.system = read_system(s, "system", errs);
@@ -205,6 +294,10 @@ fn read_policy(v: &Value, errs: &mut Vec<Error>) -> Policy {
     policy.masking = top.get("masking").cloned();
     policy.accounts = read_list(&top, "accounts", errs, read_account);
     policy.resources = read_list(&top, "resources", errs, read_resource);
+    let accounts = &policy.accounts;
+    policy.blocklists =
+        read_list(&top, "blocklists", errs, |v, path, errs| read_blocklist(v, path, accounts, errs));
+    check_references(&top, &policy.accounts, errs);
     policy
 }
 
@@ -261,7 +354,36 @@ fn read_system(v: &Value, path: &str, errs: &mut Vec<Error>) -> System {
     if let Some(em) = o.get("emergency_numbers") {
         read_emergency(em, &o.path("emergency_numbers"), &mut sys.emergency_numbers, errs);
     }
+    if let Some(b) = o.bool("block_anonymous_caller_id", errs) {
+        sys.block_anonymous_caller_id = b;
+    }
+    if let Some(b) = o.bool("check_additional_anonymous_cid_names", errs) {
+        sys.check_additional_anonymous_cid_names = b;
+    }
+    if let Some(b) = o.bool("check_additional_anonymous_cid_numbers", errs) {
+        sys.check_additional_anonymous_cid_numbers = b;
+    }
+    if let Some(names) = read_cid_strings(&o, "anonymous_cid_names", errs) {
+        sys.anonymous_cid_names = names;
+    }
+    if let Some(numbers) = read_cid_strings(&o, "anonymous_cid_numbers", errs) {
+        sys.anonymous_cid_numbers = numbers;
+    }
     sys
+}
+
+/// Reads a list of caller-ID strings matched case-insensitively: each 1..=128 characters, no duplicates.
+fn read_cid_strings(o: &Obj<'_>, key: &str, errs: &mut Vec<Error>) -> Option<Vec<String>> {
+    let values = o.str_list(key, errs)?;
+    let base = o.path(key);
+    for (i, v) in values.iter().enumerate() {
+        if v.trim().is_empty() || v.chars().count() > 128 {
+            errs.push(Error::new(format!("{base}[{i}]"), "invalid_length", "must be 1 to 128 characters"));
+        }
+    }
+    let lower: Vec<String> = values.iter().map(|v| v.to_lowercase()).collect();
+    check_unique_values(&lower.iter().map(String::as_str).collect::<Vec<_>>(), &base, errs);
+    Some(values.iter().map(|v| (*v).to_owned()).collect())
 }
 
 fn check_unique_values(values: &[&str], path: &str, errs: &mut Vec<Error>) {
@@ -383,7 +505,197 @@ fn read_account(v: &Value, path: &str, errs: &mut Vec<Error>) -> Option<Account>
     let privacy_mode = o.choice("privacy_mode", errs);
     let anonymous_name = read_anonymous_name(&o, errs);
     let anonymous_number = read_anonymous_number(&o, errs);
-    Some(Account { id: id?, country: country?, privacy_mode, anonymous_name, anonymous_number })
+    let block_anonymous_caller_id = o.bool("block_anonymous_caller_id", errs);
+    let blocklists = o.str_list("blocklists", errs).unwrap_or_default();
+    check_unique_values(&blocklists, &o.path("blocklists"), errs);
+    let in_callerid = read_list(&o, "in_callerid", errs, read_rule);
+    // Without a valid country, national entries cannot be read: their problems would only repeat it.
+    let (allowlist, users) = match &country {
+        Some(c) => (
+            o.get("allowlist").map(|v| read_allowlist(v, &o.path("allowlist"), c, errs)).unwrap_or_default(),
+            read_list(&o, "users", errs, |v, path, errs| read_user(v, path, c, errs)),
+        ),
+        None => (Allowlist::default(), vec![]),
+    };
+    Some(Account {
+        id: id?,
+        country: country?,
+        privacy_mode,
+        anonymous_name,
+        anonymous_number,
+        block_anonymous_caller_id,
+        blocklists: blocklists.iter().map(|s| (*s).to_owned()).collect(),
+        in_callerid,
+        allowlist,
+        users,
+    })
+}
+
+fn read_rule(v: &Value, path: &str, errs: &mut Vec<Error>) -> Option<CallerIdRule> {
+    let o = object(v, path, &["match", "strip", "add"], errs)?;
+    let pattern = o.req_str("match", errs);
+    let strip = o.uint("strip", MAX_STRIP, errs).unwrap_or(0);
+    let add = o.str("add", errs).unwrap_or("");
+    match CallerIdRule::new(pattern?, usize::try_from(strip).unwrap_or(0), add) {
+        Ok(rule) => Some(rule),
+        Err(e) => {
+            errs.push(e.under(path));
+            None
+        }
+    }
+}
+
+fn read_allowlist(v: &Value, path: &str, country: &str, errs: &mut Vec<Error>) -> Allowlist {
+    let Some(o) = object(v, path, &["numbers", "prefixes"], errs) else { return Allowlist::default() };
+    let (numbers, prefixes) = read_numbers_and_prefixes(&o, Some(country), errs);
+    Allowlist { numbers, prefixes }
+}
+
+/// Reads the `numbers` and `prefixes` arrays of a list, each entry normalised, repeats reported.
+fn read_numbers_and_prefixes(
+    o: &Obj<'_>,
+    country: Option<&str>,
+    errs: &mut Vec<Error>,
+) -> (Vec<NumberEntry>, Vec<PrefixEntry>) {
+    let mut keyed = Vec::new();
+    let numbers =
+        read_indexed(o, "numbers", errs, |v, path, errs| read_number(v, path, country, errs), &mut keyed);
+    check_duplicates(std::mem::take(&mut keyed), &o.path("numbers"), errs);
+    let prefixes = read_indexed(o, "prefixes", errs, read_prefix, &mut keyed);
+    check_duplicates(keyed, &o.path("prefixes"), errs);
+    (numbers.into_iter().map(|(e, _)| e).collect(), prefixes.into_iter().map(|(e, _)| e).collect())
+}
+
+/// Something with an E.164 key (for the duplicate check).
+trait Keyed {
+    fn key(&self) -> crate::lists::E164;
+}
+impl Keyed for NumberEntry {
+    fn key(&self) -> crate::lists::E164 {
+        self.e164
+    }
+}
+impl Keyed for PrefixEntry {
+    fn key(&self) -> crate::lists::E164 {
+        self.e164_prefix
+    }
+}
+impl Keyed for UserEntry {
+    fn key(&self) -> crate::lists::E164 {
+        self.e164
+    }
+}
+
+/// Reads the array at `key`, collecting (key, document index) of each good entry into `keyed`.
+fn read_indexed<T: Keyed>(
+    o: &Obj<'_>,
+    key: &str,
+    errs: &mut Vec<Error>,
+    read: impl Fn(&Value, &str, &mut Vec<Error>) -> Option<T>,
+    keyed: &mut Vec<(crate::lists::E164, usize)>,
+) -> Vec<(T, usize)> {
+    let Some(items) = o.array(key, errs) else { return vec![] };
+    let base = o.path(key);
+    let mut out = Vec::with_capacity(items.len());
+    for (i, v) in items.iter().enumerate() {
+        if let Some(e) = read(v, &format!("{base}[{i}]"), errs) {
+            keyed.push((e.key(), i));
+            out.push((e, i));
+        }
+    }
+    out
+}
+
+fn read_user(v: &Value, path: &str, country: &str, errs: &mut Vec<Error>) -> Option<User> {
+    let o = object(v, path, &["id", "blocklist"], errs)?;
+    let id = read_id(&o, errs);
+    let mut keyed = Vec::new();
+    let entries = read_indexed(
+        &o,
+        "blocklist",
+        errs,
+        |v, path, errs| read_user_entry(v, path, country, errs),
+        &mut keyed,
+    );
+    check_duplicates(keyed, &o.path("blocklist"), errs);
+    let mut seen = HashSet::new();
+    for (e, i) in &entries {
+        if !seen.insert(e.id.as_str()) {
+            errs.push(Error::new(
+                format!("{}[{i}].id", o.path("blocklist")),
+                "duplicate_id",
+                format!("duplicate id {:?} (ids must be unique in the user's blocklist)", e.id),
+            ));
+        }
+    }
+    Some(User { id: id?, blocklist: entries.into_iter().map(|(e, _)| e).collect() })
+}
+
+/// Reads a blocklist, normalising its entries with its own country or, failing that, the one country of
+/// the accounts that select it.
+fn read_blocklist(v: &Value, path: &str, accounts: &[Account], errs: &mut Vec<Error>) -> Option<Blocklist> {
+    let o = object(v, path, BLOCKLIST_KEYS, errs)?;
+    let id = read_id(&o, errs);
+    let name = o.str_len("name", 1, 128, errs);
+    let name = o.require("name", name, errs);
+    let block_anonymous = o.bool("block_anonymous", errs).unwrap_or(false);
+    let own = o.str("country", errs).map(|c| check_country(c).map_err(|e| e.under(path)));
+    let country = match own {
+        Some(Ok(c)) => Some(c),
+        Some(Err(e)) => {
+            errs.push(e);
+            return None;
+        }
+        None => {
+            let mut countries: Vec<&str> = accounts
+                .iter()
+                .filter(|a| id.as_deref().is_some_and(|id| a.blocklists.iter().any(|b| b == id)))
+                .map(|a| a.country.as_str())
+                .collect();
+            countries.sort_unstable();
+            countries.dedup();
+            match countries.as_slice() {
+                [] => None,
+                [one] => Some((*one).to_owned()),
+                many => {
+                    errs.push(Error::new(
+                        o.path("country"),
+                        "missing",
+                        format!(
+                            "selected by accounts of different countries ({}): say which country its national numbers are in",
+                            many.join(", ")
+                        ),
+                    ));
+                    return None;
+                }
+            }
+        }
+    };
+    let (numbers, prefixes) = read_numbers_and_prefixes(&o, country.as_deref(), errs);
+    Some(Blocklist { id: id?, name: name?.to_owned(), country, numbers, prefixes, block_anonymous })
+}
+
+/// Reports every selected blocklist id that names no list of the document.
+fn check_references(top: &Obj<'_>, accounts: &[Account], errs: &mut Vec<Error>) {
+    let ids: HashSet<&str> = top
+        .get("blocklists")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|b| b.get("id").and_then(Value::as_str)).collect())
+        .unwrap_or_default();
+    let raw_accounts = top.get("accounts").and_then(Value::as_array);
+    for (i, raw) in raw_accounts.into_iter().flatten().enumerate() {
+        let Some(account_id) = raw.get("id").and_then(Value::as_str) else { continue };
+        let Some(account) = accounts.iter().find(|a| a.id == account_id) else { continue };
+        for (j, list) in account.blocklists.iter().enumerate() {
+            if !ids.contains(list.as_str()) {
+                errs.push(Error::new(
+                    format!("accounts[{i}].blocklists[{j}]"),
+                    "unknown_reference",
+                    format!("no blocklist {list:?} in blocklists"),
+                ));
+            }
+        }
+    }
 }
 
 fn read_resource(v: &Value, path: &str, errs: &mut Vec<Error>) -> Option<Resource> {

@@ -205,6 +205,16 @@ impl<'a> Obj<'a> {
         self.typed(key, "a boolean", errs, Value::as_bool)
     }
 
+    /// An optional non-negative integer no larger than `max`.
+    pub fn uint(&self, key: &str, max: u64, errs: &mut Vec<Error>) -> Option<u64> {
+        let n = self.typed(key, "a non-negative integer", errs, Value::as_u64)?;
+        if n > max {
+            errs.push(Error::new(self.path(key), "out_of_range", format!("must be at most {max}, got {n}")));
+            return None;
+        }
+        Some(n)
+    }
+
     /// An optional array.
     pub fn array(&self, key: &str, errs: &mut Vec<Error>) -> Option<&'a [Value]> {
         self.typed(key, "an array", errs, |v| v.as_array().map(Vec::as_slice))

@@ -69,6 +69,11 @@ export interface PolicyInput {
     privacy_feature_codes?: string[];
     /** ISO country (or "default") -> emergency numbers; replaces that country's built-in list. */
     emergency_numbers?: Record<string, string[]>;
+    block_anonymous_caller_id?: boolean;
+    check_additional_anonymous_cid_names?: boolean;
+    anonymous_cid_names?: string[];
+    check_additional_anonymous_cid_numbers?: boolean;
+    anonymous_cid_numbers?: string[];
   };
   accounts?: Array<{
     id: string;
@@ -76,12 +81,34 @@ export interface PolicyInput {
     privacy_mode?: PrivacyMode | null;
     anonymous_name?: string | null;
     anonymous_number?: string | null;
+    block_anonymous_caller_id?: boolean | null;
+    /** Ids of the active blocklists, consulted in this order. */
+    blocklists?: string[];
+    /** Caller-ID rewrite rules (Asterisk-style pattern), first match wins. */
+    in_callerid?: Array<{ match: string; strip?: number; add?: string }>;
+    allowlist?: { numbers?: NumberEntryInput[]; prefixes?: PrefixEntryInput[] };
+    users?: Array<{ id: string; blocklist?: Array<{ id: string; number: string; label?: string | null }> }>;
   }>;
   resources?: Array<{ id: string; privacy_mode?: PrivacyMode | null; gateways?: Array<{ id: string; privacy_mode?: PrivacyMode | null }> }>;
+  blocklists?: Array<{
+    id: string;
+    name: string;
+    /** Reads national-format entries; defaults to the one country of the accounts selecting the list. */
+    country?: string | null;
+    numbers?: NumberEntryInput[];
+    prefixes?: PrefixEntryInput[];
+    block_anonymous?: boolean;
+  }>;
   /** Owned by the number-masking module. */
   masking?: unknown;
 }
-/** The validated policy, defaults filled in. */
+/** A listed number: any format the list's country reads, optionally labelled. */
+export type NumberEntryInput = string | { number: string; label?: string | null };
+/** A listed prefix, in international form ("+1900"), optionally labelled. */
+export type PrefixEntryInput = string | { prefix: string; label?: string | null };
+export interface NumberEntry { number: string; e164: string; label: string | null; }
+export interface PrefixEntry { prefix: string; e164_prefix: string; label: string | null; }
+/** The validated policy, defaults filled in, entries normalised. */
 export interface Policy {
   system: {
     privacy_mode: PrivacyMode | null;
@@ -89,9 +116,22 @@ export interface Policy {
     anonymous_number: string;
     privacy_feature_codes: string[];
     emergency_numbers: Record<string, string[]>;
+    block_anonymous_caller_id: boolean;
+    check_additional_anonymous_cid_names: boolean;
+    anonymous_cid_names: string[];
+    check_additional_anonymous_cid_numbers: boolean;
+    anonymous_cid_numbers: string[];
   };
-  accounts: Array<{ id: string; country: string; privacy_mode: PrivacyMode | null; anonymous_name: string | null; anonymous_number: string | null }>;
+  accounts: Array<{
+    id: string; country: string; privacy_mode: PrivacyMode | null; anonymous_name: string | null; anonymous_number: string | null;
+    block_anonymous_caller_id: boolean | null;
+    blocklists: string[];
+    in_callerid: Array<{ match: string; strip: number; add: string }>;
+    allowlist: { numbers: NumberEntry[]; prefixes: PrefixEntry[] };
+    users: Array<{ id: string; blocklist: Array<{ id: string; number: string; e164: string; label: string | null }> }>;
+  }>;
   resources: Array<{ id: string; privacy_mode: PrivacyMode | null; gateways: Array<{ id: string; privacy_mode: PrivacyMode | null }> }>;
+  blocklists: Array<{ id: string; name: string; country: string | null; numbers: NumberEntry[]; prefixes: PrefixEntry[]; block_anonymous: boolean }>;
   masking?: unknown;
 }
 /** A call to decide. */
@@ -143,8 +183,32 @@ export interface Presentation {
 }
 /** The presentation of one call and the trace of every rule consulted. */
 export interface PresentationDecision { presentation: Presentation; trace: TraceStep[]; }
-/** The whole decision for one call. */
-export interface Decision { presentation: Presentation; trace: TraceStep[]; }
+/** The screening verdict of an inbound call. */
+export interface Screening {
+  action: "allow" | "reject";
+  /** 433 anonymity disallowed, 603 decline; null when allowed. */
+  sip_code: 433 | 603 | null;
+  rule: "allowlist" | "anonymous" | "account_blocklist" | "prefix" | "user_blocklist" | "no_match";
+  /** Announcement to play before hanging up when answering instead of rejecting ("user-unreachable"). */
+  prompt: "user-unreachable" | null;
+  setting: "account.block_anonymous_caller_id" | "system.block_anonymous_caller_id" | null;
+  list: { kind: "allowlist" | "blocklist" | "user_blocklist"; id: string; name: string | null } | null;
+  entry: { id: string | null; written: string; e164: string; label: string | null } | null;
+  caller: {
+    number: string;
+    source: "caller_number" | "p_asserted_identity" | null;
+    rewritten: string | null;
+    e164: string | null;
+    anonymous: boolean;
+    anonymous_because: string[];
+  };
+}
+/** The screening of one call (null when not inbound) and its trace. */
+export interface ScreeningDecision { screening: Screening | null; trace: TraceStep[]; }
+/** The whole decision for one call: one trace for privacy and screening. */
+export interface Decision { presentation: Presentation; screening: Screening | null; trace: TraceStep[]; }
+/** A list entry, checked and normalised. */
+export interface NormalizedEntry { number: string; e164: string; region: string | null; valid: boolean; }
 "#;
 
 fn json_arg(field: &str, v: JsValue) -> Result<serde_json::Value, js_sys::Error> {
@@ -169,6 +233,32 @@ pub fn decide_presentation(
 ) -> Result<JsValue, js_sys::Error> {
     let engine = crate::Engine::new(&json_arg("policy", policy)?).map_err(into_error)?;
     to_js(&engine.present_json(&json_arg("event", event)?).map_err(into_error)?)
+}
+
+/// Screens an inbound call against a policy (null for other directions), with its trace.
+#[wasm_bindgen(js_name = screenCall, unchecked_return_type = "ScreeningDecision")]
+pub fn screen_call(
+    #[wasm_bindgen(unchecked_param_type = "PolicyInput")] policy: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CallEvent")] event: JsValue,
+) -> Result<JsValue, js_sys::Error> {
+    let engine = crate::Engine::new(&json_arg("policy", policy)?).map_err(into_error)?;
+    to_js(&engine.screen_json(&json_arg("event", event)?).map_err(into_error)?)
+}
+
+/// Decides a call under a policy (compiles the policy for this one call: use `Engine` for many calls).
+#[wasm_bindgen(unchecked_return_type = "Decision")]
+pub fn decide(
+    #[wasm_bindgen(unchecked_param_type = "PolicyInput")] policy: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CallEvent")] event: JsValue,
+) -> Result<JsValue, js_sys::Error> {
+    let engine = crate::Engine::new(&json_arg("policy", policy)?).map_err(into_error)?;
+    to_js(&engine.decide_json(&json_arg("event", event)?).map_err(into_error)?)
+}
+
+/// Checks and normalises a list entry, reading national formats with `country` (null: +E.164 only).
+#[wasm_bindgen(js_name = normalizeEntry, unchecked_return_type = "NormalizedEntry")]
+pub fn normalize_entry(number: &str, country: Option<String>) -> Result<JsValue, js_sys::Error> {
+    to_js(&crate::lists::normalize_entry(number, country.as_deref()).map_err(into_error)?)
 }
 
 /// A policy compiled once (validation and indexes), deciding any number of calls.

@@ -281,6 +281,7 @@ fn sources_are_ored_and_all_reported() {
             "privacy.sip_privacy",
             "privacy.remote_party_id",
             "privacy.presentation",
+            "screening.scope",
             "privacy.mode",
             "privacy.emergency",
             "privacy.name",
