@@ -63,7 +63,8 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
         "screenCall" => {
             Ok(to_value(crate::Engine::new(arg(args, 0, "policy")?)?.screen_json(arg(args, 1, "event")?)?))
         }
-        "decide" => {
+        // `Engine.decide`: the wasm class (`new Engine(policy).decide(event)`), same answer as `decide`.
+        "decide" | "Engine.decide" => {
             Ok(to_value(crate::Engine::new(arg(args, 0, "policy")?)?.decide_json(arg(args, 1, "event")?)?))
         }
         "normalizeEntry" => {
