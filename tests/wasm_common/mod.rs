@@ -5,7 +5,17 @@ use cidguard::api;
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 
-pub const VECTOR_FILES: &[(&str, &str)] = &[("normalize.json", include_str!("../vectors/normalize.json"))];
+pub const VECTOR_FILES: &[(&str, &str)] = &[
+    ("normalize.json", include_str!("../vectors/normalize.json")),
+    // ---- policy (caller-ID privacy and screening) ----
+    ("policy.json", include_str!("../vectors/policy.json")),
+    ("privacy.json", include_str!("../vectors/privacy.json")),
+    ("screening.json", include_str!("../vectors/screening.json")),
+    ("entries.json", include_str!("../vectors/entries.json")),
+    ("decide.json", include_str!("../vectors/decide.json")),
+    ("engine.json", include_str!("../vectors/engine.json")),
+    // ---- end policy ----
+];
 
 pub fn run_all_vectors() {
     let mut failures = Vec::new();
