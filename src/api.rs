@@ -49,6 +49,9 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
         "normalize" => {
             Ok(to_value(crate::phone::normalize(arg_str(args, 0, "number")?, arg_str(args, 1, "country")?)?))
         }
+        // ---- masking ----
+        f if crate::masking::face::FUNCTIONS.contains(&f) => crate::masking::face::call(f, args),
+        // ---- end masking ----
         other => {
             Err(Error::new("function", "unknown_function", format!("no exported function {other:?}")).into())
         }
