@@ -209,7 +209,7 @@ fn callback_payload_errors_name_the_field() {
         (json!("{\"from\": "), "body", "invalid_json"),
         (json!([1]), "body", "invalid_type"),
     ] {
-        let e = call("parseCallback", &[cb.clone()]).unwrap_err();
+        let e = call("parseCallback", std::slice::from_ref(&cb)).unwrap_err();
         assert_eq!((e.first().field.as_str(), e.first().code.as_str()), (field, code), "{cb}");
     }
     let ok = call("parseCallback", &[json!(r#"{"from":"40257076838","to":"40257879513","nmCorrelationId":"n","correlationId":"c","dtmfCaptured":true,"extra":[]}"#)]).unwrap();
@@ -276,7 +276,7 @@ fn callback_responses_follow_infobip_schema() {
         ),
         (json!({"command": "captureDtmf", "fileId": "x"}), "timeout", "missing"),
     ] {
-        let e = call("parseCallbackResponse", &[resp.clone()]).unwrap_err();
+        let e = call("parseCallbackResponse", std::slice::from_ref(&resp)).unwrap_err();
         assert_eq!((e.first().field.as_str(), e.first().code.as_str()), (field, code), "{resp}");
     }
     let ok = json!({"command": "dial", "phoneNumber": "41793026785", "callerId": "41793026731", "clientReferenceId": "x".repeat(200)});
