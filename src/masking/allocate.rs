@@ -114,14 +114,14 @@ impl MaskingState {
     /// The session is returned, not added: store it, then [`MaskingState::upsert`] it.
     pub fn allocate(&self, pool: &[PoolNumber], request: &Value, now: i64) -> Result<Allocation, Error> {
         let mut problems = Vec::new();
-        let draft = read_session(request, "", false, &mut problems);
+        let draft = read_session(request, "", false, &mut Default::default(), &mut problems);
         let Some(mut draft) = draft.filter(|_| problems.is_empty()) else {
             return Err(problems
                 .into_iter()
                 .next()
                 .unwrap_or_else(|| Error::new("request", "invalid", "invalid request")));
         };
-        if self.sessions.iter().any(|s| s.id == draft.id) {
+        if self.session(&draft.id).is_some() {
             return Err(Error::new("id", "duplicate", format!("a session with id {:?} exists", draft.id)));
         }
         if draft.status != SessionStatus::Open {
@@ -129,7 +129,9 @@ impl MaskingState {
         }
         let rules = &self.config.allocation;
         let by_key: HashMap<u64, usize> = pool.iter().enumerate().map(|(i, p)| (p.number.key, i)).collect();
-        let (mut load, latest) = self.usage(&draft.participants, now);
+        // Live assignments per pool number, updated as this allocation assigns numbers.
+        let mut load: HashMap<u64, u64> =
+            pool.iter().map(|p| (p.number.key, self.load(p.number.key, now))).collect();
         let mut trace = Vec::new();
         let own = [draft.participants[0].0.key, draft.participants[1].0.key];
         for i in 0..2 {
@@ -159,7 +161,7 @@ impl MaskingState {
                     p.clone()
                 }
                 None => {
-                    let sticky = latest.get(i).copied().flatten().filter(|_| rules.sticky);
+                    let sticky = self.latest_proxy(number.key).filter(|_| rules.sticky);
                     let (pick, skipped) = self.pick(pool, rules, number, own, sticky, &load, now);
                     let Some(j) = pick else {
                         return Err(Error::new(
@@ -217,30 +219,6 @@ impl MaskingState {
             ),
         ));
         Ok(Allocation { session, trace })
-    }
-
-    /// Live assignments per proxy key, and each requested participant's latest proxy (any status).
-    fn usage(
-        &self,
-        participants: &[(Number, Option<Number>); 2],
-        now: i64,
-    ) -> (HashMap<u64, u64>, [Option<u64>; 2]) {
-        let mut load: HashMap<u64, u64> = HashMap::new();
-        let mut latest = [None, None];
-        for s in &self.sessions {
-            let live = s.is_live(now);
-            for p in &s.participants {
-                if live {
-                    *load.entry(p.proxy.key).or_insert(0) += 1;
-                }
-                for (slot, (n, _)) in latest.iter_mut().zip(participants.iter()) {
-                    if p.number.key == n.key {
-                        *slot = Some(p.proxy.key);
-                    }
-                }
-            }
-        }
-        (load, latest)
     }
 
     #[allow(clippy::too_many_arguments)]

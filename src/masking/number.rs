@@ -7,6 +7,7 @@
 
 use crate::error::Error;
 use serde::{Serialize, Serializer};
+use std::collections::HashMap;
 
 /// A number in E.164, with its region (for geo matching) and a compact key for O(1) index lookups.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +97,46 @@ impl Number {
     }
 }
 
+/// Numbers already read from one document, so that a list repeating numbers (the pool's proxies across 10k
+/// sessions) normalises each spelling once.
+#[derive(Default)]
+pub(crate) struct Numbers {
+    read: HashMap<String, Number>,
+}
+
+impl Numbers {
+    /// [`Number::international`], remembered per spelling.
+    pub(crate) fn international(&mut self, field: &str, raw: &str) -> Result<Number, Error> {
+        if let Some(n) = self.read.get(raw) {
+            return Ok(n.clone());
+        }
+        let n = Number::international(field, raw)?;
+        self.read.insert(raw.to_owned(), n.clone());
+        Ok(n)
+    }
+}
+
+/// [`Number::from_infobip`], answered from `known` (numbers already normalised, by key) when the digits are
+/// exactly those of a known E.164 number: normalisation gives back an E.164 number unchanged, so the result
+/// is the same, without parsing again. Other spellings take the full path.
+pub(crate) fn from_infobip_known(
+    field: &str,
+    raw: &str,
+    known: &HashMap<u64, Number>,
+) -> Result<Number, Error> {
+    let t = raw.trim();
+    let digits = t.strip_prefix('+').unwrap_or(t);
+    let canonical = (1..=15).contains(&digits.len())
+        && !digits.starts_with('0')
+        && digits.bytes().all(|b| b.is_ascii_digit());
+    if canonical {
+        if let Some(n) = digits.parse::<u64>().ok().and_then(|k| known.get(&k)) {
+            return Ok(n.clone());
+        }
+    }
+    Number::from_infobip(field, raw)
+}
+
 /// Every two-digit ITU-T E.164 country calling code (all others but 1 and 7 have three digits).
 const TWO_DIGIT_CODES: [&str; 44] = [
     "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46", "47", "48",
@@ -131,6 +172,28 @@ mod tests {
         assert_eq!(Number::from_infobip("from", " ").unwrap_err().code, "empty");
         assert_eq!(Number::international("n", "+41+79").unwrap_err().code, "not_international");
         assert_eq!(Number::from_infobip("to", "").unwrap_err().field, "to");
+    }
+
+    #[test]
+    fn known_numbers_answer_like_a_full_read() {
+        let n = Number::international("n", "+41 79 302 67 27").unwrap();
+        let known: HashMap<u64, Number> = [(n.key, n.clone())].into();
+        for raw in ["41793026727", "+41793026727", " 41793026727 "] {
+            assert_eq!(
+                from_infobip_known("from", raw, &known).unwrap(),
+                Number::from_infobip("from", raw).unwrap()
+            );
+        }
+        // Unknown or non-canonical spellings take the full path, errors included.
+        assert_eq!(
+            from_infobip_known("from", "041793026727", &known).unwrap_err().code,
+            "invalid_country_code"
+        );
+        assert_eq!(from_infobip_known("from", "4179x", &known).unwrap_err().code, "not_international");
+        let mut cache = Numbers::default();
+        assert_eq!(cache.international("a", "+41 79 302 67 27").unwrap(), n);
+        assert_eq!(cache.international("b", "+41 79 302 67 27").unwrap(), n);
+        assert_eq!(cache.international("c", "+0").unwrap_err().field, "c");
     }
 
     #[test]

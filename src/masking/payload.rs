@@ -36,10 +36,18 @@ pub fn parse_callback(body: &str) -> Result<CallbackRequest, Error> {
 
 /// Reads a callback request already parsed as JSON.
 pub fn callback_from_value(v: &Value) -> Result<CallbackRequest, Error> {
+    callback_with(v, &Number::from_infobip)
+}
+
+/// Reads a callback request, reading its numbers with `number(field, raw)`.
+pub(crate) fn callback_with(
+    v: &Value,
+    number: &dyn Fn(&str, &str) -> Result<Number, Error>,
+) -> Result<CallbackRequest, Error> {
     let f = Fields::of(v, "")?;
     Ok(CallbackRequest {
-        from: Number::from_infobip("from", f.req_str("from")?)?,
-        to: Number::from_infobip("to", f.req_str("to")?)?,
+        from: number("from", f.req_str("from")?)?,
+        to: number("to", f.req_str("to")?)?,
         nm_correlation_id: f.opt_str("nmCorrelationId")?.map(str::to_owned),
         correlation_id: f.opt_str("correlationId")?.map(str::to_owned),
         dtmf_captured: f.opt_bool("dtmfCaptured", true)?,

@@ -12,8 +12,9 @@
 //!   connected to a party chosen by guess.
 
 use super::config::MaskingConfig;
-use super::number::Number;
-use super::payload::{parse_callback, AudioSource, CallbackRequest, CallbackResponse, Dial};
+use super::json::parse_body;
+use super::number::{from_infobip_known, Number};
+use super::payload::{callback_with, AudioSource, CallbackRequest, CallbackResponse, Dial};
 use super::session::{Fallback, Session, SessionStatus};
 use crate::error::{Error, Problems};
 use serde::Serialize;
@@ -68,6 +69,12 @@ pub struct MaskingState {
     by_id: HashMap<String, usize>,
     /// (participant, proxy) → positions in `sessions`, ascending.
     index: HashMap<Key, Vec<usize>>,
+    /// proxy → positions of the sessions using it (load counting for allocation).
+    by_proxy: HashMap<u64, Vec<usize>>,
+    /// participant → positions of its sessions (sticky allocation).
+    by_participant: HashMap<u64, Vec<usize>>,
+    /// Every number of every session, by key: callbacks from known numbers skip re-normalising.
+    known: HashMap<u64, Number>,
 }
 
 impl MaskingState {
@@ -78,6 +85,9 @@ impl MaskingState {
             config,
             by_id: HashMap::with_capacity(sessions.len()),
             index: HashMap::with_capacity(sessions.len() * 2),
+            by_proxy: HashMap::new(),
+            by_participant: HashMap::with_capacity(sessions.len() * 2),
+            known: HashMap::with_capacity(sessions.len() * 2),
             sessions: Vec::with_capacity(sessions.len()),
         };
         let mut problems = Vec::new();
@@ -129,10 +139,10 @@ impl MaskingState {
         let pos = match existing {
             Some(pos) => {
                 if let Some(old) = self.sessions.get(pos) {
-                    for k in old.participants.iter().map(key) {
-                        if let Some(v) = self.index.get_mut(&k) {
-                            v.retain(|&j| j != pos);
-                        }
+                    for p in &old.participants {
+                        unlink(&mut self.index, key(p), pos);
+                        unlink(&mut self.by_proxy, p.proxy.key, pos);
+                        unlink(&mut self.by_participant, p.number.key, pos);
                     }
                 }
                 if let Some(slot) = self.sessions.get_mut(pos) {
@@ -147,19 +157,46 @@ impl MaskingState {
             }
         };
         if let Some(s) = self.sessions.get(pos) {
-            for k in s.participants.iter().map(key) {
-                let v = self.index.entry(k).or_default();
-                if let Err(at) = v.binary_search(&pos) {
-                    v.insert(at, pos);
+            for p in &s.participants {
+                for n in [&p.number, &p.proxy] {
+                    self.known.entry(n.key).or_insert_with(|| n.clone());
                 }
+            }
+            for p in &s.participants {
+                link(&mut self.index, key(p), pos);
+                link(&mut self.by_proxy, p.proxy.key, pos);
+                link(&mut self.by_participant, p.number.key, pos);
             }
         }
         Ok(())
     }
 
-    /// Positions of the sessions where some participant reaches its partner through `key.1`.
+    /// Positions of the sessions where participant `key.0` reaches its partner through `key.1`.
     pub(crate) fn positions(&self, key: Key) -> &[usize] {
         self.index.get(&key).map_or(&[], Vec::as_slice)
+    }
+
+    /// The session with this id.
+    pub fn session(&self, id: &str) -> Option<&Session> {
+        self.by_id.get(id).and_then(|&j| self.sessions.get(j))
+    }
+
+    /// Live (participant, `proxy`) assignments at `now`: the proxy number's load.
+    pub(crate) fn load(&self, proxy: u64, now: i64) -> u64 {
+        let sessions = self.by_proxy.get(&proxy).map_or(&[][..], Vec::as_slice);
+        let live = sessions.iter().filter_map(|&j| self.sessions.get(j)).filter(|s| s.is_live(now));
+        live.map(|s| s.participants.iter().filter(|p| p.proxy.key == proxy).count() as u64).sum()
+    }
+
+    /// The proxy `participant` had in its latest session (any status), for sticky allocation.
+    pub(crate) fn latest_proxy(&self, participant: u64) -> Option<u64> {
+        let last = self.by_participant.get(&participant)?.last()?;
+        self.sessions
+            .get(*last)?
+            .participants
+            .iter()
+            .find(|p| p.number.key == participant)
+            .map(|p| p.proxy.key)
     }
 
     /// Whether `number` holds `proxy` in a session live at `now` (the uniqueness rule's test).
@@ -169,9 +206,14 @@ impl MaskingState {
             .any(|&j| self.sessions.get(j).is_some_and(|s| s.is_live(now)))
     }
 
+    /// Reads a callback request body; numbers of known sessions are recognised without re-normalising.
+    pub fn parse_callback(&self, body: &str) -> Result<CallbackRequest, Error> {
+        callback_with(&parse_body(body)?, &|field, raw| from_infobip_known(field, raw, &self.known))
+    }
+
     /// Routes a callback request body (as received; verify its signature first).
     pub fn route_body(&self, body: &str, now: i64) -> Result<Routing, Error> {
-        Ok(self.route(&parse_callback(body)?, now))
+        Ok(self.route(&self.parse_callback(body)?, now))
     }
 
     /// Routes a callback at `now` (epoch seconds).
@@ -286,6 +328,21 @@ impl MaskingState {
                 CallbackResponse::Audio(file.clone())
             }
         }
+    }
+}
+
+/// Adds `pos` to the ascending list under `k`.
+fn link<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Vec<usize>>, k: K, pos: usize) {
+    let v = map.entry(k).or_default();
+    if let Err(at) = v.binary_search(&pos) {
+        v.insert(at, pos);
+    }
+}
+
+/// Removes `pos` from the list under `k`.
+fn unlink<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Vec<usize>>, k: K, pos: usize) {
+    if let Some(v) = map.get_mut(&k) {
+        v.retain(|&j| j != pos);
     }
 }
 

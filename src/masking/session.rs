@@ -5,7 +5,7 @@
 //! (participant's real number, proxy number); allocation keeps it unique among live sessions.
 
 use super::json::{note, Fields};
-use super::number::Number;
+use super::number::{Number, Numbers};
 use super::payload::{check_client_reference, check_recording, Announcements, AudioSource, Recording};
 use crate::error::Error;
 use serde::Serialize;
@@ -107,6 +107,7 @@ pub(crate) fn read_session(
     v: &Value,
     path: &str,
     proxies_required: bool,
+    numbers: &mut Numbers,
     problems: &mut Vec<Error>,
 ) -> Option<SessionDraft> {
     let before = problems.len();
@@ -135,7 +136,7 @@ pub(crate) fn read_session(
             "give expires_at or ttl_seconds, not both",
         ));
     }
-    let participants = read_participants(&f, proxies_required, problems);
+    let participants = read_participants(&f, proxies_required, numbers, problems);
     let announcements = note(
         problems,
         f.get("announcements").map(|a| Announcements::from_value(a, &f.path("announcements"))).transpose(),
@@ -173,6 +174,7 @@ pub(crate) fn read_session(
 fn read_participants(
     f: &Fields<'_>,
     proxies_required: bool,
+    numbers: &mut Numbers,
     problems: &mut Vec<Error>,
 ) -> Option<[(Number, Option<Number>); 2]> {
     let list = note(problems, f.opt_array("participants"))?;
@@ -194,9 +196,9 @@ fn read_participants(
         let at = format!("{path}[{i}]");
         let Some(pf) = note(problems, Fields::of(p, &at)) else { continue };
         let number =
-            note(problems, pf.req_str("number").and_then(|n| Number::international(&pf.path("number"), n)));
+            note(problems, pf.req_str("number").and_then(|n| numbers.international(&pf.path("number"), n)));
         let proxy = match pf.opt_str("proxy") {
-            Ok(Some(x)) => note(problems, Number::international(&pf.path("proxy"), x)).map(Some),
+            Ok(Some(x)) => note(problems, numbers.international(&pf.path("proxy"), x)).map(Some),
             Ok(None) if proxies_required => {
                 problems.push(Error::new(pf.path("proxy"), "missing", "required field is missing"));
                 None
@@ -247,9 +249,10 @@ pub fn read_sessions(v: &Value, path: &str) -> Result<Vec<Session>, crate::error
     };
     let mut sessions = Vec::with_capacity(list.len());
     let mut ids = std::collections::HashSet::with_capacity(list.len());
+    let mut numbers = Numbers::default();
     for (i, s) in list.iter().enumerate() {
         let at = format!("{path}[{i}]");
-        if let Some(d) = read_session(s, &at, true, &mut problems) {
+        if let Some(d) = read_session(s, &at, true, &mut numbers, &mut problems) {
             if !ids.insert(d.id.clone()) {
                 problems.push(Error::new(
                     format!("{at}.id"),
@@ -272,7 +275,9 @@ pub fn read_sessions(v: &Value, path: &str) -> Result<Vec<Session>, crate::error
 /// Reads one session.
 pub fn read_one_session(v: &Value, path: &str) -> Result<Session, crate::error::Problems> {
     let mut problems = Vec::new();
-    match read_session(v, path, true, &mut problems).and_then(SessionDraft::into_session) {
+    match read_session(v, path, true, &mut Numbers::default(), &mut problems)
+        .and_then(SessionDraft::into_session)
+    {
         Some(s) if problems.is_empty() => Ok(s),
         _ if problems.is_empty() => Err(Error::new(path, "invalid", "incomplete session").into()),
         _ => Err(crate::error::Problems(problems)),
