@@ -53,3 +53,6 @@ fn problems(p: Problems) -> js_sys::Error {
 pub fn normalize(number: &str, country: &str) -> Result<JsValue, js_sys::Error> {
     to_js(&crate::phone::normalize(number, country).map_err(into_error)?)
 }
+
+// ---- masking ----
+mod masking;

@@ -17,7 +17,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// The exported masking functions (api names = JS names).
-pub const FUNCTIONS: [&str; 10] = [
+pub const FUNCTIONS: [&str; 12] = [
     "verifySignature",
     "signWebhook",
     "parseCallback",
@@ -28,6 +28,8 @@ pub const FUNCTIONS: [&str; 10] = [
     "maskNumber",
     "poolSize",
     "validateMaskingConfig",
+    "MaskingState.route",
+    "MaskingState.allocate",
 ];
 
 fn out<T: Serialize>(v: T) -> Result<Value, ApiError> {
@@ -64,6 +66,13 @@ fn credentials(v: &Value) -> Result<Credentials, Error> {
     Credentials::new(f.req_str("apiId")?, f.req_str("key")?).map_err(|e| e.under("credentials"))
 }
 
+/// A body that must be given as the raw text (signatures and the worker's path hash the text as received).
+fn raw_body(v: &Value) -> Result<&str, Error> {
+    v.as_str().ok_or_else(|| {
+        Error::new("body", "invalid_type", format!("expected the raw body text, got {}", kind(v)))
+    })
+}
+
 /// A body given as the raw text (a string) or, for convenience, as parsed JSON.
 fn body_value(v: &Value) -> Result<Value, Error> {
     match v {
@@ -79,6 +88,12 @@ pub fn state(config: &Value, sessions: &Value) -> Result<MaskingState, ApiError>
     Ok(MaskingState::new(config, sessions)?)
 }
 
+/// Builds the routing state from `{config, sessions}`, the argument of the wasm `MaskingState` constructor.
+pub fn state_from_init(init: &Value) -> Result<MaskingState, ApiError> {
+    let f = Fields::of(init, "init")?;
+    state(f.req("config")?, f.req("sessions")?)
+}
+
 /// Calls masking function `function` with positional JSON `args`.
 pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
     match function {
@@ -88,17 +103,7 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
             let creds = credentials(arg(args, 1, "credentials")?)?;
             let webhook = WebhookKind::parse("kind", req.req_str("kind")?)?;
             let url = req.req_str("url")?;
-            let body = match req.req("body")? {
-                Value::String(s) => s.as_str(),
-                other => {
-                    return Err(Error::new(
-                        "body",
-                        "invalid_type",
-                        format!("expected the raw body text, got {}", kind(other)),
-                    )
-                    .into())
-                }
-            };
+            let body = raw_body(req.req("body")?)?;
             if function == "signWebhook" {
                 return out(sign(&creds, url, body, webhook)?);
             }
@@ -143,6 +148,16 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
             let number = opt_str(args, 1, "number")?
                 .ok_or_else(|| Error::new("number", "missing", "required argument is missing"))?;
             out(mask(&policy, number, opt_str(args, 2, "role")?, opt_str(args, 3, "secret")?)?)
+        }
+        // The `MaskingState` class, as the JS runners call it: `new MaskingState(args[0]).method(...rest)`.
+        "MaskingState.route" => {
+            let st = state_from_init(arg(args, 0, "init")?)?;
+            out(st.route_body(raw_body(arg(args, 1, "body")?)?, now_arg(args, 2)?)?)
+        }
+        "MaskingState.allocate" => {
+            let st = state_from_init(arg(args, 0, "init")?)?;
+            let pool = read_pool(arg(args, 1, "pool")?)?;
+            out(st.allocate(&pool, arg(args, 2, "request")?, now_arg(args, 3)?)?)
         }
         "poolSize" => out(pool_size(&PoolSizing::from_value(arg(args, 0, "sizing")?)?)),
         "validateMaskingConfig" => out(MaskingConfig::from_value(arg(args, 0, "config")?)?),
