@@ -152,11 +152,11 @@ pub fn allocate_session(
 #[wasm_bindgen(js_name = maskNumber, unchecked_return_type = "Displayed")]
 pub fn mask_number(
     #[wasm_bindgen(unchecked_param_type = "DisplayPolicy")] policy: JsValue,
-    number: &str,
+    #[wasm_bindgen(unchecked_param_type = "string")] number: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] role: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] secret: JsValue,
 ) -> Result<JsValue, js_sys::Error> {
-    call("maskNumber", [policy, number.into(), role, secret])
+    call("maskNumber", [policy, number, role, secret])
 }
 
 /// Numbers a pool needs for a peak load.
@@ -173,6 +173,11 @@ pub fn validate_masking_config(
     #[wasm_bindgen(unchecked_param_type = "MaskingConfig")] config: JsValue,
 ) -> Result<JsValue, js_sys::Error> {
     call("validateMaskingConfig", [config])
+}
+
+/// A string argument, checked here: a `&str` parameter would read any other JS value as garbage.
+fn text(field: &str, v: &JsValue) -> Result<String, js_sys::Error> {
+    v.as_string().ok_or_else(|| into_error(Error::new(field, "invalid_type", "expected a string")))
 }
 
 fn epoch(now: f64) -> Result<i64, js_sys::Error> {
@@ -200,8 +205,13 @@ impl MaskingState {
 
     /// Routes a callback body (raw text, already verified) at `now` (epoch seconds).
     #[wasm_bindgen(unchecked_return_type = "Routing")]
-    pub fn route(&self, body: &str, now: f64) -> Result<JsValue, js_sys::Error> {
-        to_js(&self.inner.route_body(body, epoch(now)?).map_err(into_error)?)
+    pub fn route(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] body: JsValue,
+        now: f64,
+    ) -> Result<JsValue, js_sys::Error> {
+        let body = text("body", &body)?;
+        to_js(&self.inner.route_body(&body, epoch(now)?).map_err(into_error)?)
     }
 
     /// Allocates proxy numbers for a new session against this state (not added: `upsert` it once stored).
