@@ -51,7 +51,11 @@ fn main() {
         "closed_fallback": {"action": "dial", "number": "+41445550000"}});
     let sessions = sessions();
     let t = Instant::now();
-    let st = state(&config, &sessions).expect("state");
+    let st = state(&config, &sessions).expect("state").with_webhook(cidguard::masking::Webhook {
+        url: URL.to_owned(),
+        credentials: Credentials::new("55ddccad2df62a4b615b7e3c472b2ab6", "5da086b6a8e4424993646b8699c333ca")
+            .unwrap(),
+    });
     println!("build MaskingState from JSON, {SESSIONS} sessions: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
 
     let creds =

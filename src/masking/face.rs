@@ -8,7 +8,7 @@ use super::json::{kind, Fields};
 use super::payload::{
     callback_from_value, parse_callback, parse_status, response_from_value, status_from_value,
 };
-use super::route::MaskingState;
+use super::route::{MaskingState, Webhook};
 use super::session::read_sessions;
 use super::signature::{sign, verify, Credentials, WebhookKind};
 use crate::api::ApiError;
@@ -17,7 +17,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// The exported masking functions (api names = JS names).
-pub const FUNCTIONS: [&str; 12] = [
+pub const FUNCTIONS: [&str; 13] = [
     "verifySignature",
     "signWebhook",
     "parseCallback",
@@ -30,6 +30,7 @@ pub const FUNCTIONS: [&str; 12] = [
     "validateMaskingConfig",
     "MaskingState.route",
     "MaskingState.allocate",
+    "MaskingState.handleCallback",
 ];
 
 fn out<T: Serialize>(v: T) -> Result<Value, ApiError> {
@@ -62,8 +63,8 @@ pub(crate) fn now_arg(args: &[Value], i: usize) -> Result<i64, Error> {
 
 /// `{apiId, key}`.
 fn credentials(v: &Value) -> Result<Credentials, Error> {
-    let f = Fields::of(v, "credentials")?;
-    Credentials::new(f.req_str("apiId")?, f.req_str("key")?).map_err(|e| e.under("credentials"))
+    let f = Fields::of(v, "")?;
+    Credentials::new(f.req_str("apiId")?, f.req_str("key")?)
 }
 
 /// A body that must be given as the raw text (signatures and the worker's path hash the text as received).
@@ -89,9 +90,24 @@ pub fn state(config: &Value, sessions: &Value) -> Result<MaskingState, ApiError>
 }
 
 /// Builds the routing state from `{config, sessions}`, the argument of the wasm `MaskingState` constructor.
+/// `webhook` (optional) is `{url, apiId, key}`: it enables `handleCallback`.
 pub fn state_from_init(init: &Value) -> Result<MaskingState, ApiError> {
     let f = Fields::of(init, "init")?;
-    state(f.req("config")?, f.req("sessions")?)
+    let webhook = match f.get("webhook") {
+        None => None,
+        Some(w) => {
+            let wf = Fields::of(w, "webhook")?;
+            Some(Webhook {
+                url: wf.req_str("url")?.to_owned(),
+                credentials: credentials(w).map_err(|e| e.under("webhook"))?,
+            })
+        }
+    };
+    let st = state(f.req("config")?, f.req("sessions")?)?;
+    Ok(match webhook {
+        Some(w) => st.with_webhook(w),
+        None => st,
+    })
 }
 
 /// Calls masking function `function` with positional JSON `args`.
@@ -100,7 +116,7 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
         // verifySignature({kind, url, body, authorization}, {apiId, key}) -> {valid, apiId, kind}
         "verifySignature" | "signWebhook" => {
             let req = Fields::of(arg(args, 0, "request")?, "")?;
-            let creds = credentials(arg(args, 1, "credentials")?)?;
+            let creds = credentials(arg(args, 1, "credentials")?).map_err(|e| e.under("credentials"))?;
             let webhook = WebhookKind::parse("kind", req.req_str("kind")?)?;
             let url = req.req_str("url")?;
             let body = raw_body(req.req("body")?)?;
@@ -153,6 +169,13 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
         "MaskingState.route" => {
             let st = state_from_init(arg(args, 0, "init")?)?;
             out(st.route_body(raw_body(arg(args, 1, "body")?)?, now_arg(args, 2)?)?)
+        }
+        // Returns the routing as JSON text (one string across the wasm boundary instead of an object tree).
+        "MaskingState.handleCallback" => {
+            let st = state_from_init(arg(args, 0, "init")?)?;
+            let header = opt_str(args, 2, "authorization")?.unwrap_or("");
+            let routing = st.handle_callback(raw_body(arg(args, 1, "body")?)?, header, now_arg(args, 3)?)?;
+            Ok(Value::String(routing.to_json()))
         }
         "MaskingState.allocate" => {
             let st = state_from_init(arg(args, 0, "init")?)?;

@@ -26,6 +26,6 @@ pub use number::Number;
 pub use payload::{
     parse_callback, parse_status, AudioSource, CallbackRequest, CallbackResponse, Dial, StatusMessage,
 };
-pub use route::{MaskingState, RouteOutcome, Routing, TraceStep};
+pub use route::{MaskingState, RouteOutcome, Routing, TraceStep, Webhook};
 pub use session::{read_sessions, Fallback, Participant, Session, SessionStatus};
 pub use signature::{sign, verify, Credentials, Signed, Verified, WebhookKind};

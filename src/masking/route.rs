@@ -16,6 +16,7 @@ use super::json::parse_body;
 use super::number::{from_infobip_known, Number};
 use super::payload::{callback_with, AudioSource, CallbackRequest, CallbackResponse, Dial};
 use super::session::{Fallback, Session, SessionStatus};
+use super::signature::{verify, Credentials, WebhookKind};
 use crate::error::{Error, Problems};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -58,6 +59,13 @@ pub struct Routing {
     pub trace: Vec<TraceStep>,
 }
 
+impl Routing {
+    /// The routing as JSON text.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
 /// The routing key: (participant's real number, proxy number), as E.164 integers.
 pub(crate) type Key = (u64, u64);
 
@@ -75,6 +83,16 @@ pub struct MaskingState {
     by_participant: HashMap<u64, Vec<usize>>,
     /// Every number of every session, by key: callbacks from known numbers skip re-normalising.
     known: HashMap<u64, Number>,
+    /// The callback URL and credentials, for [`MaskingState::handle_callback`].
+    webhook: Option<Webhook>,
+}
+
+/// Where Infobip posts callbacks and the credentials it signs them with.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    /// The callback URL exactly as configured with Infobip (it is part of the signed text).
+    pub url: String,
+    pub credentials: Credentials,
 }
 
 impl MaskingState {
@@ -88,6 +106,7 @@ impl MaskingState {
             by_proxy: HashMap::new(),
             by_participant: HashMap::with_capacity(sessions.len() * 2),
             known: HashMap::with_capacity(sessions.len() * 2),
+            webhook: None,
             sessions: Vec::with_capacity(sessions.len()),
         };
         let mut problems = Vec::new();
@@ -209,6 +228,22 @@ impl MaskingState {
     /// Reads a callback request body; numbers of known sessions are recognised without re-normalising.
     pub fn parse_callback(&self, body: &str) -> Result<CallbackRequest, Error> {
         callback_with(&parse_body(body)?, &|field, raw| from_infobip_known(field, raw, &self.known))
+    }
+
+    /// The same state, verifying callbacks for `webhook` in [`MaskingState::handle_callback`].
+    pub fn with_webhook(mut self, webhook: Webhook) -> MaskingState {
+        self.webhook = Some(webhook);
+        self
+    }
+
+    /// The whole callback path: verify the `Authorization` header on the raw body, read it, route it.
+    pub fn handle_callback(&self, body: &str, authorization: &str, now: i64) -> Result<Routing, Error> {
+        let w = self
+            .webhook
+            .as_ref()
+            .ok_or_else(|| Error::new("webhook", "missing", "no callback URL and credentials configured"))?;
+        verify(&w.credentials, &w.url, body, WebhookKind::Callback, authorization)?;
+        self.route_body(body, now)
     }
 
     /// Routes a callback request body (as received; verify its signature first).

@@ -61,6 +61,9 @@ export interface MaskingConfig {
 }
 export interface PoolNumber { number: string; country?: string; area_code?: string; reserved?: boolean;
   last_released_at?: number | null; }
+/** What a `MaskingState` is built from; `webhook` enables `handleCallback`. */
+export interface MaskingInit { config: MaskingConfig; sessions: Session[];
+  webhook?: { url: string; apiId: string; key: string }; }
 export interface TraceStep { rule: string; outcome: string; detail: string; }
 export interface Routing { outcome: "connect" | "closed" | "expired" | "unknown" | "conflict";
   session_id: string | null; response: CallbackResponse; trace: TraceStep[]; }
@@ -201,6 +204,38 @@ impl MaskingState {
         let v: Value = from_js("init", init)?;
         let inner = crate::masking::face::state_from_init(&v).map_err(into_error)?;
         Ok(MaskingState { inner })
+    }
+
+    /// Builds the state from the JSON text of `{config, sessions, webhook?}`: much faster than passing
+    /// objects for large session lists (one string crosses the boundary instead of an object tree).
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<MaskingState, js_sys::Error> {
+        let text = self::text("text", &text)?;
+        let v: Value = crate::masking::json::parse_body(&text)
+            .map_err(|e| into_error(Error { field: "text".into(), ..e }))?;
+        let inner = crate::masking::face::state_from_init(&v).map_err(into_error)?;
+        Ok(MaskingState { inner })
+    }
+
+    /// The worker's hot path: verifies the `Authorization` header on the raw body with the `webhook` given
+    /// at construction, routes the callback at `now`, and returns the `Routing` as JSON text (its `response`
+    /// member is the body to send back to Infobip). Throws `authorization` errors on a bad signature.
+    #[wasm_bindgen(js_name = handleCallback)]
+    pub fn handle_callback(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] body: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] authorization: JsValue,
+        now: f64,
+    ) -> Result<String, js_sys::Error> {
+        let body = text("body", &body)?;
+        let header = if authorization.is_null() || authorization.is_undefined() {
+            String::new()
+        } else {
+            text("authorization", &authorization)?
+        };
+        Ok(self.inner.handle_callback(&body, &header, epoch(now)?).map_err(into_error)?.to_json())
     }
 
     /// Routes a callback body (raw text, already verified) at `now` (epoch seconds).

@@ -18,6 +18,7 @@ pub const VECTOR_FILES: &[(&str, &str)] = &[
     ("masking_route.json", include_str!("../vectors/masking_route.json")),
     ("masking_sign.json", include_str!("../vectors/masking_sign.json")),
     ("masking_state_allocate.json", include_str!("../vectors/masking_state_allocate.json")),
+    ("masking_state_handle.json", include_str!("../vectors/masking_state_handle.json")),
     ("masking_state_route.json", include_str!("../vectors/masking_state_route.json")),
     ("masking_verify.json", include_str!("../vectors/masking_verify.json")),
 ];
