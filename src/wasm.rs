@@ -285,3 +285,5 @@ impl WasmEngine {
     }
 }
 // ---- end policy ----
+// ---- masking ----
+mod masking;
