@@ -21,6 +21,7 @@ pub const VECTOR_FILES: &[(&str, &str)] = &[
     ("masking_display.json", include_str!("../vectors/masking_display.json")),
     ("masking_parse_callback.json", include_str!("../vectors/masking_parse_callback.json")),
     ("masking_parse_status.json", include_str!("../vectors/masking_parse_status.json")),
+    ("masking_pool.json", include_str!("../vectors/masking_pool.json")),
     ("masking_pool_size.json", include_str!("../vectors/masking_pool_size.json")),
     ("masking_response.json", include_str!("../vectors/masking_response.json")),
     ("masking_route.json", include_str!("../vectors/masking_route.json")),
