@@ -77,6 +77,9 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
             Ok(to_value(crate::lists::normalize_entry(arg_str(args, 0, "number")?, country)?))
         }
         // ---- end policy ----
+        // ---- masking ----
+        f if crate::masking::face::FUNCTIONS.contains(&f) => crate::masking::face::call(f, args),
+        // ---- end masking ----
         other => {
             Err(Error::new("function", "unknown_function", format!("no exported function {other:?}")).into())
         }

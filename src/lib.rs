@@ -7,6 +7,9 @@ pub mod api;
 pub mod error;
 pub mod phone;
 
+// ---- masking ----
+pub mod masking;
+
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

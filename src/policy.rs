@@ -55,7 +55,7 @@ pub struct Policy {
     pub accounts: Vec<Account>,
     pub resources: Vec<Resource>,
     pub blocklists: Vec<Blocklist>,
-    /// The number-masking section, owned by the masking module; passed through untouched here.
+    /// The number-masking section (`docs/masking.md`), validated by the masking module and kept as written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub masking: Option<Value>,
 }
@@ -291,7 +291,19 @@ fn read_policy(v: &Value, errs: &mut Vec<Error>) -> Policy {
     if let Some(s) = top.get("system") {
         policy.system = read_system(s, "system", errs);
     }
-    policy.masking = top.get("masking").cloned();
+    policy.masking = top.get("masking").filter(|m| !m.is_null()).cloned();
+    if let Some(m) = &policy.masking {
+        // One document, one validation: the masking module reads its own section, paths re-rooted under it.
+        if let Err(problems) = crate::masking::MaskingConfig::from_value(m) {
+            errs.extend(problems.0.into_iter().map(|e| {
+                if e.field == "config" {
+                    Error { field: "masking".into(), ..e }
+                } else {
+                    e.under("masking")
+                }
+            }));
+        }
+    }
     policy.accounts = read_list(&top, "accounts", errs, read_account);
     policy.resources = read_list(&top, "resources", errs, read_resource);
     let accounts = &policy.accounts;
@@ -770,6 +782,7 @@ mod tests {
                 ("system.emergency_numbers.US[0]", "invalid_number"),
                 ("system.emergency_numbers.XX", "unknown_country"),
                 ("system.emergency_numbers.fr", "unknown_country"),
+                ("masking.not_allowed", "missing"),
                 ("accounts[0].privacy_mod", "unknown_key"),
                 ("accounts[1].country", "unknown_country"),
                 ("accounts[2].id", "missing"),

@@ -298,3 +298,5 @@ impl WasmEngine {
     }
 }
 // ---- end policy ----
+// ---- masking ----
+mod masking;
