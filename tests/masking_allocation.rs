@@ -249,7 +249,8 @@ proptest! {
                     let (Some(pa), Some(pb)) = (people.get(a), people.get(b)) else { continue };
                     let mut req = json!({"id": format!("s{n}"), "participants": [{"number": pa}, {"number": pb}]});
                     if let Some(t) = ttl { req["ttl_seconds"] = json!(t); }
-                    match state.allocate(&pool, &req, now) {
+                    state.set_pool(pool.clone());
+                    match state.allocate(&req, now) {
                         Ok(a) => state.upsert(a.session).unwrap(),
                         Err(e) if a == b => prop_assert_eq!(e.code, "duplicate"),
                         Err(e) => {

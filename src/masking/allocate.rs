@@ -109,10 +109,12 @@ struct Skipped {
 }
 
 impl MaskingState {
-    /// Allocates proxy numbers for the session `request` (a session whose participants may omit `proxy`;
-    /// a given `proxy` pins that number, reserved or not, if the participant does not already hold it).
-    /// The session is returned, not added: store it, then [`MaskingState::upsert`] it.
-    pub fn allocate(&self, pool: &[PoolNumber], request: &Value, now: i64) -> Result<Allocation, Error> {
+    /// Allocates proxy numbers from the state's pool ([`MaskingState::set_pool`]) for the session `request`
+    /// (a session whose participants may omit `proxy`; a given `proxy` pins that number, reserved or not, if
+    /// the participant does not already hold it). The session is returned, not added: store it, then
+    /// [`MaskingState::upsert`] it.
+    pub fn allocate(&self, request: &Value, now: i64) -> Result<Allocation, Error> {
+        let pool = self.pool.as_slice();
         let mut problems = Vec::new();
         let draft = read_session(request, "", false, &mut Default::default(), &mut problems);
         let Some(mut draft) = draft.filter(|_| problems.is_empty()) else {

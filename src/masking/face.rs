@@ -90,9 +90,11 @@ pub fn state(config: &Value, sessions: &Value) -> Result<MaskingState, ApiError>
 }
 
 /// Builds the routing state from `{config, sessions}`, the argument of the wasm `MaskingState` constructor.
-/// `webhook` (optional) is `{url, apiId, key}`: it enables `handleCallback`.
+/// `webhook` (optional) is `{url, apiId, key}`: it enables `handleCallback`; `pool` (optional) is what
+/// `allocate` draws from.
 pub fn state_from_init(init: &Value) -> Result<MaskingState, ApiError> {
     let f = Fields::of(init, "init")?;
+    let pool = f.get("pool").map(read_pool).transpose()?;
     let webhook = match f.get("webhook") {
         None => None,
         Some(w) => {
@@ -103,7 +105,8 @@ pub fn state_from_init(init: &Value) -> Result<MaskingState, ApiError> {
             })
         }
     };
-    let st = state(f.req("config")?, f.req("sessions")?)?;
+    let mut st = state(f.req("config")?, f.req("sessions")?)?;
+    st.set_pool(pool.unwrap_or_default());
     Ok(match webhook {
         Some(w) => st.with_webhook(w),
         None => st,
@@ -155,8 +158,9 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
         // allocateSession(config, pool, sessions, request, now) -> {session, trace}
         "allocateSession" => {
             let pool = read_pool(arg(args, 1, "pool")?)?;
-            let st = state(arg(args, 0, "config")?, arg(args, 2, "sessions")?)?;
-            out(st.allocate(&pool, arg(args, 3, "request")?, now_arg(args, 4)?)?)
+            let mut st = state(arg(args, 0, "config")?, arg(args, 2, "sessions")?)?;
+            st.set_pool(pool);
+            out(st.allocate(arg(args, 3, "request")?, now_arg(args, 4)?)?)
         }
         // maskNumber(policy, number, role?, secret?) -> {display, masked, reason}
         "maskNumber" => {
@@ -179,8 +183,7 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
         }
         "MaskingState.allocate" => {
             let st = state_from_init(arg(args, 0, "init")?)?;
-            let pool = read_pool(arg(args, 1, "pool")?)?;
-            out(st.allocate(&pool, arg(args, 2, "request")?, now_arg(args, 3)?)?)
+            out(st.allocate(arg(args, 1, "request")?, now_arg(args, 2)?)?)
         }
         "poolSize" => out(pool_size(&PoolSizing::from_value(arg(args, 0, "sizing")?)?)),
         "validateMaskingConfig" => out(MaskingConfig::from_value(arg(args, 0, "config")?)?),
