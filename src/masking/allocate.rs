@@ -261,7 +261,7 @@ impl MaskingState {
                 skipped.full += 1;
             } else {
                 let rank = (u8::from(!is_sticky), geo_rank(e, number, rules.geo_match), used, j);
-                if best.as_ref().map_or(true, |(r, _)| rank < *r) {
+                if best.as_ref().is_none_or(|(r, _)| rank < *r) {
                     best = Some((rank, j));
                 }
             }

@@ -17,7 +17,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// The exported masking functions (api names = JS names).
-pub const FUNCTIONS: [&str; 13] = [
+pub const FUNCTIONS: [&str; 14] = [
+    "validatePool",
     "verifySignature",
     "signWebhook",
     "parseCallback",
@@ -185,6 +186,8 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
             let st = state_from_init(arg(args, 0, "init")?)?;
             out(st.allocate(arg(args, 1, "request")?, now_arg(args, 2)?)?)
         }
+        // validatePool(pool) -> the pool as the allocator reads it (countries filled in), or every problem
+        "validatePool" => out(read_pool(arg(args, 0, "pool")?)?),
         "poolSize" => out(pool_size(&PoolSizing::from_value(arg(args, 0, "sizing")?)?)),
         "validateMaskingConfig" => out(MaskingConfig::from_value(arg(args, 0, "config")?)?),
         other => {

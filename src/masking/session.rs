@@ -84,7 +84,7 @@ pub struct Session {
 impl Session {
     /// Whether the session connects calls at `now`: open and not past `expires_at`.
     pub fn is_live(&self, now: i64) -> bool {
-        self.status == SessionStatus::Open && self.expires_at.map_or(true, |t| now < t)
+        self.status == SessionStatus::Open && self.expires_at.is_none_or(|t| now < t)
     }
 }
 

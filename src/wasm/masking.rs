@@ -193,6 +193,14 @@ pub fn pool_size(
     call("poolSize", [sizing])
 }
 
+/// Validates a proxy-number pool; throws with every problem (`problems`), returns it as the allocator reads it.
+#[wasm_bindgen(js_name = validatePool, unchecked_return_type = "PoolNumber[]")]
+pub fn validate_pool(
+    #[wasm_bindgen(unchecked_param_type = "PoolNumber[]")] pool: JsValue,
+) -> Result<JsValue, js_sys::Error> {
+    call("validatePool", [pool])
+}
+
 /// Validates a masking configuration; throws with every problem (`problems`), returns it with defaults.
 #[wasm_bindgen(js_name = validateMaskingConfig, unchecked_return_type = "MaskingConfig")]
 pub fn validate_masking_config(
