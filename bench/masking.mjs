@@ -66,7 +66,7 @@ measure("  MaskingState.route only (parse + route + trace to JS)", (n) => state.
 const pool = Array.from({ length: POOL }, (_, i) => ({ number: `+4144${pad(i)}` }));
 state.setPool(pool);
 measure("MaskingState.allocate (200-number pool, 10k live sessions)", (n) =>
-  state.allocate({ id: `new-${n}`, participants: [{ number: "+41790000001" }, { number: `+4177${pad(n % 1000)}` }] }, NOW));
+  state.allocate(null, { id: `new-${n}`, participants: [{ number: "+41790000001" }, { number: `+4177${pad(n % 1000)}` }] }, NOW));
 const replacement = { policy: "replacement", show_first: 3, show_last: 2, unmask_roles: ["supervisor"] };
 measure("maskNumber, replacement", () => cg.maskNumber(replacement, "+41793026727", "agent", null));
 measure("maskNumber, random", () => cg.maskNumber({ policy: "random" }, "+41793026727", "agent", "secret"));

@@ -249,8 +249,7 @@ proptest! {
                     let (Some(pa), Some(pb)) = (people.get(a), people.get(b)) else { continue };
                     let mut req = json!({"id": format!("s{n}"), "participants": [{"number": pa}, {"number": pb}]});
                     if let Some(t) = ttl { req["ttl_seconds"] = json!(t); }
-                    state.set_pool(pool.clone());
-                    match state.allocate(&req, now) {
+                    match state.allocate_from(&pool, &req, now) {
                         Ok(a) => state.upsert(a.session).unwrap(),
                         Err(e) if a == b => prop_assert_eq!(e.code, "duplicate"),
                         Err(e) => {

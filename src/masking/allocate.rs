@@ -109,12 +109,16 @@ struct Skipped {
 }
 
 impl MaskingState {
-    /// Allocates proxy numbers from the state's pool ([`MaskingState::set_pool`]) for the session `request`
-    /// (a session whose participants may omit `proxy`; a given `proxy` pins that number, reserved or not, if
-    /// the participant does not already hold it). The session is returned, not added: store it, then
-    /// [`MaskingState::upsert`] it.
+    /// Allocates proxy numbers from the state's pool ([`MaskingState::set_pool`]); see
+    /// [`MaskingState::allocate_from`].
     pub fn allocate(&self, request: &Value, now: i64) -> Result<Allocation, Error> {
-        let pool = self.pool.as_slice();
+        self.allocate_from(&self.pool, request, now)
+    }
+
+    /// Allocates proxy numbers from `pool` for the session `request` (a session whose participants may omit
+    /// `proxy`; a given `proxy` pins that number, reserved or not, if the participant does not already hold
+    /// it). The session is returned, not added: store it, then [`MaskingState::upsert`] it.
+    pub fn allocate_from(&self, pool: &[PoolNumber], request: &Value, now: i64) -> Result<Allocation, Error> {
         let mut problems = Vec::new();
         let draft = read_session(request, "", false, &mut Default::default(), &mut problems);
         let Some(mut draft) = draft.filter(|_| problems.is_empty()) else {
@@ -136,8 +140,8 @@ impl MaskingState {
         let mut trace = Vec::new();
         let [(a, pin_a), (b, pin_b)] = &draft.participants;
         let own = [a.key, b.key];
-        let proxy_a = self.choose(0, a, pin_a.as_ref(), own, &mut load, &mut trace, now)?;
-        let proxy_b = self.choose(1, b, pin_b.as_ref(), own, &mut load, &mut trace, now)?;
+        let proxy_a = self.choose(pool, 0, a, pin_a.as_ref(), own, &mut load, &mut trace, now)?;
+        let proxy_b = self.choose(pool, 1, b, pin_b.as_ref(), own, &mut load, &mut trace, now)?;
         draft.participants = [(a.clone(), Some(proxy_a)), (b.clone(), Some(proxy_b))];
         let expires_at = draft.expires_at.or_else(|| {
             draft
@@ -167,6 +171,7 @@ impl MaskingState {
     #[allow(clippy::too_many_arguments)]
     fn choose(
         &self,
+        pool: &[PoolNumber],
         i: usize,
         number: &Number,
         pinned: Option<&Number>,
@@ -175,7 +180,7 @@ impl MaskingState {
         trace: &mut Vec<TraceStep>,
         now: i64,
     ) -> Result<Number, Error> {
-        let (pool, rules) = (self.pool.as_slice(), &self.config.allocation);
+        let rules = &self.config.allocation;
         let field = format!("participants[{i}]");
         let chosen = match pinned {
             Some(p) => {

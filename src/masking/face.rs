@@ -159,9 +159,8 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
         // allocateSession(config, pool, sessions, request, now) -> {session, trace}
         "allocateSession" => {
             let pool = read_pool(arg(args, 1, "pool")?)?;
-            let mut st = state(arg(args, 0, "config")?, arg(args, 2, "sessions")?)?;
-            st.set_pool(pool);
-            out(st.allocate(arg(args, 3, "request")?, now_arg(args, 4)?)?)
+            let st = state(arg(args, 0, "config")?, arg(args, 2, "sessions")?)?;
+            out(st.allocate_from(&pool, arg(args, 3, "request")?, now_arg(args, 4)?)?)
         }
         // maskNumber(policy, number, role?, secret?) -> {display, masked, reason}
         "maskNumber" => {
@@ -182,9 +181,14 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
             let routing = st.handle_callback(raw_body(arg(args, 1, "body")?)?, header, now_arg(args, 3)?)?;
             Ok(Value::String(routing.to_json()))
         }
+        // allocate(pool | null, request, now): `null` draws from the pool the state holds.
         "MaskingState.allocate" => {
             let st = state_from_init(arg(args, 0, "init")?)?;
-            out(st.allocate(arg(args, 1, "request")?, now_arg(args, 2)?)?)
+            let request = arg(args, 2, "request")?;
+            match args.get(1).filter(|p| !p.is_null()) {
+                Some(pool) => out(st.allocate_from(&read_pool(pool)?, request, now_arg(args, 3)?)?),
+                None => out(st.allocate(request, now_arg(args, 3)?)?),
+            }
         }
         // validatePool(pool) -> the pool as the allocator reads it (countries filled in), or every problem
         "validatePool" => out(read_pool(arg(args, 0, "pool")?)?),

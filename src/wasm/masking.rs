@@ -280,15 +280,24 @@ impl MaskingState {
         to_js(&self.inner.route_body(&body, epoch(now)?).map_err(into_error)?)
     }
 
-    /// Allocates proxy numbers from the state's pool for a new session (not added: `upsert` it once stored).
+    /// Allocates proxy numbers for a new session (not added: `upsert` it once stored), from `pool`, or, when
+    /// `pool` is `null`, from the pool the state holds (`init.pool` / `setPool`: not re-read on every call).
     #[wasm_bindgen(unchecked_return_type = "Allocation")]
     pub fn allocate(
         &self,
+        #[wasm_bindgen(unchecked_param_type = "PoolNumber[] | null")] pool: JsValue,
         #[wasm_bindgen(unchecked_param_type = "SessionRequest")] request: JsValue,
         now: f64,
     ) -> Result<JsValue, js_sys::Error> {
         let request = from_js("request", &request)?;
-        to_js(&self.inner.allocate(&request, epoch(now)?).map_err(into_error)?)
+        let now = epoch(now)?;
+        let allocation = if pool.is_null() || pool.is_undefined() {
+            self.inner.allocate(&request, now)
+        } else {
+            let pool = crate::masking::read_pool(&from_js("pool", &pool)?).map_err(into_error)?;
+            self.inner.allocate_from(&pool, &request, now)
+        };
+        to_js(&allocation.map_err(into_error)?)
     }
 
     /// Replaces the pool (after recording `last_released_at` when sessions close).
