@@ -51,7 +51,7 @@ fn main() {
         "closed_fallback": {"action": "dial", "number": "+41445550000"}});
     let sessions = sessions();
     let t = Instant::now();
-    let st = state(&config, &sessions).expect("state").with_webhook(cidguard::masking::Webhook {
+    let mut st = state(&config, &sessions).expect("state").with_webhook(cidguard::masking::Webhook {
         url: URL.to_owned(),
         credentials: Credentials::new("55ddccad2df62a4b615b7e3c472b2ab6", "5da086b6a8e4424993646b8699c333ca")
             .unwrap(),
@@ -76,7 +76,7 @@ fn main() {
     let pick = |n: u64| bodies.get(usize::try_from(n % 1000).unwrap_or(0)).expect("body");
 
     report(
-        "end to end: verify + parse + route + serialise",
+        "end to end: verify + parse + route + serialise response",
         measure(budget, |n| {
             let (body, auth) = pick(n);
             verify(&creds, URL, body, WebhookKind::Callback, auth).expect("valid");
@@ -113,22 +113,22 @@ fn main() {
         }),
     );
     report(
-        "  end to end, trace serialised too (whole Routing as JSON)",
+        "end to end: handle_callback, whole Routing as JSON (= wasm path)",
         measure(budget, |n| {
             let (body, auth) = pick(n);
-            verify(&creds, URL, body, WebhookKind::Callback, auth).expect("valid");
-            black_box(serde_json::to_string(&st.route_body(body, NOW).expect("routed")).unwrap_or_default());
+            black_box(st.handle_callback(body, auth, NOW).expect("routed").to_json());
         }),
     );
 
     let pool =
         read_pool(&Value::Array((0..POOL).map(|i| json!({"number": format!("+4144{:07}", i)})).collect()))
             .unwrap();
+    st.set_pool(pool);
     report(
         "allocate a session (200-number pool, 10k live sessions)",
         measure(budget, |n| {
             let req = json!({"id": format!("new-{n}"), "participants": [{"number": "+41790000001"}, {"number": format!("+4177{:07}", n % 1000)}]});
-            black_box(st.allocate(&pool, &req, NOW).expect("allocated"));
+            black_box(st.allocate(&req, NOW).expect("allocated"));
         }),
     );
 

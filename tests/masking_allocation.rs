@@ -249,7 +249,7 @@ proptest! {
                     let (Some(pa), Some(pb)) = (people.get(a), people.get(b)) else { continue };
                     let mut req = json!({"id": format!("s{n}"), "participants": [{"number": pa}, {"number": pb}]});
                     if let Some(t) = ttl { req["ttl_seconds"] = json!(t); }
-                    match state.allocate(&pool, &req, now) {
+                    match state.allocate_from(&pool, &req, now) {
                         Ok(a) => state.upsert(a.session).unwrap(),
                         Err(e) if a == b => prop_assert_eq!(e.code, "duplicate"),
                         Err(e) => {
@@ -296,4 +296,41 @@ fn live_keys(sessions: &[Session], now: i64) -> HashSet<(String, String)> {
         .filter(|s| s.is_live(now))
         .flat_map(|s| s.participants.iter().map(|p| (p.number.e164.clone(), p.proxy.e164.clone())))
         .collect()
+}
+
+#[test]
+fn an_allocated_session_routes_both_ways() {
+    let mut req = request("ride-9", "+41441234567", "+41797654321");
+    req["recording"] = json!({"enabled": true, "recordCalleeAnnouncement": false});
+    req["announcements"] = json!({"caller": {"fileId": "a"}, "callee": {"fileId": "b"}});
+    req["client_reference_id"] = json!("ride-9");
+    req["fallback"] = json!({"action": "audio", "fileUrl": "https://example.com/over.mp3"});
+    let cfg = config(json!({"geo_match": "area_code"}));
+    let a = allocate(cfg.clone(), pool(), json!([]), req, NOW).unwrap();
+    let (pa, pb) = proxies(&a);
+    // The stored JSON is read back as it was written.
+    let sessions = json!([a["session"].clone()]);
+    let digits = |n: &str| n.trim_start_matches('+').to_owned();
+    let r = call(
+        "routeCallback",
+        &[cfg.clone(), sessions.clone(), json!({"from": "41441234567", "to": digits(&pa)}), json!(NOW)],
+    )
+    .unwrap();
+    assert_eq!(r["response"]["phoneNumber"], "41797654321");
+    assert_eq!(r["response"]["callerId"], digits(&pb));
+    assert_eq!(r["response"]["recording"], json!({"enabled": true, "recordCalleeAnnouncement": false}));
+    let r = call(
+        "routeCallback",
+        &[cfg.clone(), sessions.clone(), json!({"from": "41797654321", "to": digits(&pb)}), json!(NOW)],
+    )
+    .unwrap();
+    assert_eq!(r["response"]["phoneNumber"], "41441234567");
+    assert_eq!(r["response"]["callerId"], digits(&pa));
+    let r = call(
+        "routeCallback",
+        &[cfg, sessions, json!({"from": "41797654321", "to": digits(&pb)}), json!(NOW + 3600)],
+    )
+    .unwrap();
+    assert_eq!(r["outcome"], "expired");
+    assert_eq!(r["response"], json!({"command": "audio", "fileUrl": "https://example.com/over.mp3"}));
 }

@@ -109,10 +109,16 @@ struct Skipped {
 }
 
 impl MaskingState {
-    /// Allocates proxy numbers for the session `request` (a session whose participants may omit `proxy`;
-    /// a given `proxy` pins that number, reserved or not, if the participant does not already hold it).
-    /// The session is returned, not added: store it, then [`MaskingState::upsert`] it.
-    pub fn allocate(&self, pool: &[PoolNumber], request: &Value, now: i64) -> Result<Allocation, Error> {
+    /// Allocates proxy numbers from the state's pool ([`MaskingState::set_pool`]); see
+    /// [`MaskingState::allocate_from`].
+    pub fn allocate(&self, request: &Value, now: i64) -> Result<Allocation, Error> {
+        self.allocate_from(&self.pool, request, now)
+    }
+
+    /// Allocates proxy numbers from `pool` for the session `request` (a session whose participants may omit
+    /// `proxy`; a given `proxy` pins that number, reserved or not, if the participant does not already hold
+    /// it). The session is returned, not added: store it, then [`MaskingState::upsert`] it.
+    pub fn allocate_from(&self, pool: &[PoolNumber], request: &Value, now: i64) -> Result<Allocation, Error> {
         let mut problems = Vec::new();
         let draft = read_session(request, "", false, &mut Default::default(), &mut problems);
         let Some(mut draft) = draft.filter(|_| problems.is_empty()) else {
@@ -128,75 +134,15 @@ impl MaskingState {
             return Err(Error::new("status", "invalid", "a new session is open"));
         }
         let rules = &self.config.allocation;
-        let by_key: HashMap<u64, usize> = pool.iter().enumerate().map(|(i, p)| (p.number.key, i)).collect();
         // Live assignments per pool number, updated as this allocation assigns numbers.
         let mut load: HashMap<u64, u64> =
             pool.iter().map(|p| (p.number.key, self.load(p.number.key, now))).collect();
         let mut trace = Vec::new();
-        let own = [draft.participants[0].0.key, draft.participants[1].0.key];
-        for i in 0..2 {
-            let (number, pinned) = &draft.participants[i];
-            let field = format!("participants[{i}]");
-            let chosen = match pinned {
-                Some(p) => {
-                    if !by_key.contains_key(&p.key) {
-                        return Err(Error::new(
-                            format!("{field}.proxy"),
-                            "not_in_pool",
-                            format!("{} is not a pool number", p.e164),
-                        ));
-                    }
-                    if self.holds(number, p, now) {
-                        return Err(Error::new(
-                            format!("{field}.proxy"),
-                            "proxy_in_use",
-                            format!("{} already holds {} in a live session", number.e164, p.e164),
-                        ));
-                    }
-                    trace.push(step(
-                        "allocate",
-                        "pinned",
-                        format!("{field} {} keeps the requested proxy {}", number.e164, p.e164),
-                    ));
-                    p.clone()
-                }
-                None => {
-                    let sticky = self.latest_proxy(number.key).filter(|_| rules.sticky);
-                    let (pick, skipped) = self.pick(pool, rules, number, own, sticky, &load, now);
-                    let Some(j) = pick else {
-                        return Err(Error::new(
-                            field,
-                            "pool_exhausted",
-                            format!(
-                                "pool exhausted for participant {}: {} numbers, {} reserved, {} cooling off, {} already held by it, {} at capacity, {} a participant's own number",
-                                number.e164, pool.len(), skipped.reserved, skipped.resting, skipped.held, skipped.full, skipped.own
-                            ),
-                        ));
-                    };
-                    let p = pool
-                        .get(j)
-                        .map(|e| e.number.clone())
-                        .ok_or_else(|| Error::new(field.clone(), "internal", "pool index"))?;
-                    let why = reasons(
-                        pool.get(j),
-                        number,
-                        rules.geo_match,
-                        sticky == Some(p.key),
-                        load.get(&p.key).copied().unwrap_or(0),
-                    );
-                    trace.push(step(
-                        "allocate",
-                        "picked",
-                        format!("{field} {} reaches the other party through {} ({why})", number.e164, p.e164),
-                    ));
-                    p
-                }
-            };
-            *load.entry(chosen.key).or_insert(0) += 1;
-            if let Some(slot) = draft.participants.get_mut(i) {
-                slot.1 = Some(chosen);
-            }
-        }
+        let [(a, pin_a), (b, pin_b)] = &draft.participants;
+        let own = [a.key, b.key];
+        let proxy_a = self.choose(pool, 0, a, pin_a.as_ref(), own, &mut load, &mut trace, now)?;
+        let proxy_b = self.choose(pool, 1, b, pin_b.as_ref(), own, &mut load, &mut trace, now)?;
+        draft.participants = [(a.clone(), Some(proxy_a)), (b.clone(), Some(proxy_b))];
         let expires_at = draft.expires_at.or_else(|| {
             draft
                 .ttl_seconds
@@ -219,6 +165,74 @@ impl MaskingState {
             ),
         ));
         Ok(Allocation { session, trace })
+    }
+
+    /// The proxy for participant `i` (`number`): the pinned one if given and free, else the best candidate.
+    #[allow(clippy::too_many_arguments)]
+    fn choose(
+        &self,
+        pool: &[PoolNumber],
+        i: usize,
+        number: &Number,
+        pinned: Option<&Number>,
+        own: [u64; 2],
+        load: &mut HashMap<u64, u64>,
+        trace: &mut Vec<TraceStep>,
+        now: i64,
+    ) -> Result<Number, Error> {
+        let rules = &self.config.allocation;
+        let field = format!("participants[{i}]");
+        let chosen = match pinned {
+            Some(p) => {
+                if !pool.iter().any(|e| e.number.key == p.key) {
+                    return Err(Error::new(
+                        format!("{field}.proxy"),
+                        "not_in_pool",
+                        format!("{} is not a pool number", p.e164),
+                    ));
+                }
+                if self.holds(number, p, now) {
+                    return Err(Error::new(
+                        format!("{field}.proxy"),
+                        "proxy_in_use",
+                        format!("{} already holds {} in a live session", number.e164, p.e164),
+                    ));
+                }
+                trace.push(step(
+                    "allocate",
+                    "pinned",
+                    format!("{field} {} keeps the requested proxy {}", number.e164, p.e164),
+                ));
+                p.clone()
+            }
+            None => {
+                let sticky = self.latest_proxy(number.key).filter(|_| rules.sticky);
+                let (pick, skipped) = self.pick(pool, rules, number, own, sticky, load, now);
+                let Some(e) = pick.and_then(|j| pool.get(j)) else {
+                    return Err(Error::new(
+                        field,
+                        "pool_exhausted",
+                        format!(
+                            "pool exhausted for participant {}: {} numbers, {} reserved, {} cooling off, {} already held by it, {} at capacity, {} a participant's own number",
+                            number.e164, pool.len(), skipped.reserved, skipped.resting, skipped.held, skipped.full, skipped.own
+                        ),
+                    ));
+                };
+                let used = load.get(&e.number.key).copied().unwrap_or(0);
+                let why = reasons(e, number, rules.geo_match, sticky == Some(e.number.key), used);
+                trace.push(step(
+                    "allocate",
+                    "picked",
+                    format!(
+                        "{field} {} reaches the other party through {} ({why})",
+                        number.e164, e.number.e164
+                    ),
+                ));
+                e.number.clone()
+            }
+        };
+        *load.entry(chosen.key).or_insert(0) += 1;
+        Ok(chosen)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -279,22 +293,18 @@ fn geo_rank(e: &PoolNumber, n: &Number, geo: GeoMatch) -> u8 {
     }
 }
 
-fn reasons(e: Option<&PoolNumber>, n: &Number, geo: GeoMatch, sticky: bool, used: u64) -> String {
+fn reasons(e: &PoolNumber, n: &Number, geo: GeoMatch, sticky: bool, used: u64) -> String {
     let mut why = Vec::new();
     if sticky {
         why.push("sticky".to_owned());
     }
-    if let Some(e) = e {
-        match (geo, geo_rank(e, n, geo)) {
-            (GeoMatch::Off, _) => {}
-            (GeoMatch::AreaCode, 0) => {
-                why.push(format!("area code {}", e.area_code.as_deref().unwrap_or("")))
-            }
-            (GeoMatch::AreaCode, 1) | (GeoMatch::Country, 0) => {
-                why.push(format!("country {}", country_of(e).unwrap_or("")))
-            }
-            _ => why.push("no geo match available".to_owned()),
+    match (geo, geo_rank(e, n, geo)) {
+        (GeoMatch::Off, _) => {}
+        (GeoMatch::AreaCode, 0) => why.push(format!("area code {}", e.area_code.as_deref().unwrap_or(""))),
+        (GeoMatch::AreaCode, 1) | (GeoMatch::Country, 0) => {
+            why.push(format!("country {}", country_of(e).unwrap_or("")))
         }
+        _ => why.push("no geo match available".to_owned()),
     }
     why.push(format!("{used} live assignments before"));
     why.join(", ")

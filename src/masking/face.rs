@@ -91,9 +91,11 @@ pub fn state(config: &Value, sessions: &Value) -> Result<MaskingState, ApiError>
 }
 
 /// Builds the routing state from `{config, sessions}`, the argument of the wasm `MaskingState` constructor.
-/// `webhook` (optional) is `{url, apiId, key}`: it enables `handleCallback`.
+/// `webhook` (optional) is `{url, apiId, key}`: it enables `handleCallback`; `pool` (optional) is what
+/// `allocate` draws from.
 pub fn state_from_init(init: &Value) -> Result<MaskingState, ApiError> {
     let f = Fields::of(init, "init")?;
+    let pool = f.get("pool").map(read_pool).transpose()?;
     let webhook = match f.get("webhook") {
         None => None,
         Some(w) => {
@@ -104,7 +106,8 @@ pub fn state_from_init(init: &Value) -> Result<MaskingState, ApiError> {
             })
         }
     };
-    let st = state(f.req("config")?, f.req("sessions")?)?;
+    let mut st = state(f.req("config")?, f.req("sessions")?)?;
+    st.set_pool(pool.unwrap_or_default());
     Ok(match webhook {
         Some(w) => st.with_webhook(w),
         None => st,
@@ -157,7 +160,7 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
         "allocateSession" => {
             let pool = read_pool(arg(args, 1, "pool")?)?;
             let st = state(arg(args, 0, "config")?, arg(args, 2, "sessions")?)?;
-            out(st.allocate(&pool, arg(args, 3, "request")?, now_arg(args, 4)?)?)
+            out(st.allocate_from(&pool, arg(args, 3, "request")?, now_arg(args, 4)?)?)
         }
         // maskNumber(policy, number, role?, secret?) -> {display, masked, reason}
         "maskNumber" => {
@@ -178,10 +181,14 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
             let routing = st.handle_callback(raw_body(arg(args, 1, "body")?)?, header, now_arg(args, 3)?)?;
             Ok(Value::String(routing.to_json()))
         }
+        // allocate(pool | null, request, now): `null` draws from the pool the state holds.
         "MaskingState.allocate" => {
             let st = state_from_init(arg(args, 0, "init")?)?;
-            let pool = read_pool(arg(args, 1, "pool")?)?;
-            out(st.allocate(&pool, arg(args, 2, "request")?, now_arg(args, 3)?)?)
+            let request = arg(args, 2, "request")?;
+            match args.get(1).filter(|p| !p.is_null()) {
+                Some(pool) => out(st.allocate_from(&read_pool(pool)?, request, now_arg(args, 3)?)?),
+                None => out(st.allocate(request, now_arg(args, 3)?)?),
+            }
         }
         // validatePool(pool) -> the pool as the allocator reads it (countries filled in), or every problem
         "validatePool" => out(read_pool(arg(args, 0, "pool")?)?),

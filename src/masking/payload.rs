@@ -151,7 +151,7 @@ pub(crate) fn check_recording(
     }
 }
 
-/// Checks a `clientReferenceId` (non-empty, at most 200 characters).
+/// Checks a `clientReferenceId` is at most 200 characters (emptiness is checked where it is read).
 pub(crate) fn check_client_reference(field: &str, id: &str) -> Result<(), Error> {
     let n = id.chars().count();
     if n > MAX_CLIENT_REFERENCE_ID {

@@ -11,6 +11,7 @@
 //! - two live sessions on one key (state that allocation never produces) → `not_allowed`: a caller is never
 //!   connected to a party chosen by guess.
 
+use super::allocate::PoolNumber;
 use super::config::MaskingConfig;
 use super::json::parse_body;
 use super::number::{from_infobip_known, Number};
@@ -85,6 +86,8 @@ pub struct MaskingState {
     known: HashMap<u64, Number>,
     /// The callback URL and credentials, for [`MaskingState::handle_callback`].
     webhook: Option<Webhook>,
+    /// The proxy-number pool allocation draws from.
+    pub(crate) pool: Vec<PoolNumber>,
 }
 
 /// Where Infobip posts callbacks and the credentials it signs them with.
@@ -107,6 +110,7 @@ impl MaskingState {
             by_participant: HashMap::with_capacity(sessions.len() * 2),
             known: HashMap::with_capacity(sessions.len() * 2),
             webhook: None,
+            pool: Vec::new(),
             sessions: Vec::with_capacity(sessions.len()),
         };
         let mut problems = Vec::new();
@@ -228,6 +232,16 @@ impl MaskingState {
     /// Reads a callback request body; numbers of known sessions are recognised without re-normalising.
     pub fn parse_callback(&self, body: &str) -> Result<CallbackRequest, Error> {
         callback_with(&parse_body(body)?, &|field, raw| from_infobip_known(field, raw, &self.known))
+    }
+
+    /// Replaces the pool (the host updates `last_released_at` when sessions close).
+    pub fn set_pool(&mut self, pool: Vec<PoolNumber>) {
+        self.pool = pool;
+    }
+
+    /// The proxy-number pool.
+    pub fn pool(&self) -> &[PoolNumber] {
+        &self.pool
     }
 
     /// The same state, verifying callbacks for `webhook` in [`MaskingState::handle_callback`].
