@@ -18,6 +18,8 @@ use std::fmt::Write as _;
 struct Dfas {
     set: DfaSet,
     by_pattern: HashMap<String, usize>,
+    /// (pattern, index in `set.starts`), for the test-only source table.
+    sources: Vec<(String, usize)>,
 }
 
 impl Dfas {
@@ -28,7 +30,8 @@ impl Dfas {
         }
         let (ast, _) = pattern::parse(&clean).unwrap_or_else(|e| panic!("pattern {clean:?}: {e}"));
         let i = self.set.add(&ast);
-        self.by_pattern.insert(clean, i);
+        self.by_pattern.insert(clean.clone(), i);
+        self.sources.push((clean, i));
         i
     }
 }
@@ -71,7 +74,7 @@ fn desc(dfas: &mut Dfas, d: Option<&Descriptor>) -> Option<(usize, u32, u32)> {
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/phone/pattern.rs");
-    let mut dfas = Dfas { set: DfaSet::new(), by_pattern: HashMap::new() };
+    let mut dfas = Dfas { set: DfaSet::new(), by_pattern: HashMap::new(), sources: Vec::new() };
 
     // Every metadata entry, keyed by calling code; non-geographic entities (`001`) only appear under their code.
     let mut by_code: BTreeMap<u16, Vec<&Metadata>> = BTreeMap::new();
@@ -91,6 +94,8 @@ fn main() {
         cc: u16,
         intl: String,
         npfp: String,
+        intl_src: String,
+        npfp_src: String,
         transform: String,
         leading: Option<usize>,
         general: (usize, u32, u32),
@@ -135,13 +140,15 @@ fn main() {
                 }
                 _ => false,
             };
-            let intl = m.international_prefix().map_or("None".into(), |r| capture_pattern(r.as_str()));
+            let intl_src = m.international_prefix().map_or(String::new(), |r| r.as_str().to_owned());
+            let intl = if intl_src.is_empty() { "None".into() } else { capture_pattern(&intl_src) };
             // A national prefix without a parsing pattern is its own parsing pattern (BuildMetadataFromXml).
-            let npfp = match (m.national_prefix_for_parsing(), m.national_prefix()) {
-                (Some(r), _) => capture_pattern(r.as_str()),
-                (None, Some(np)) if !np.is_empty() => capture_pattern(np),
-                _ => "None".into(),
+            let npfp_src = match (m.national_prefix_for_parsing(), m.national_prefix()) {
+                (Some(r), _) => r.as_str().to_owned(),
+                (None, Some(np)) => np.to_owned(),
+                _ => String::new(),
             };
+            let npfp = if npfp_src.is_empty() { "None".into() } else { capture_pattern(&npfp_src) };
             let transform = match (m.national_prefix_for_parsing(), m.national_prefix_transform_rule()) {
                 (Some(_), Some(t)) => format!("Some({t:?})"),
                 _ => "None".into(),
@@ -153,6 +160,8 @@ fn main() {
                 cc,
                 intl,
                 npfp,
+                intl_src,
+                npfp_src,
                 transform,
                 leading,
                 general,
@@ -216,6 +225,34 @@ fn main() {
     for (cc, idx) in &cc_rows {
         let _ =
             writeln!(out, "({cc}, &[{}]),", idx.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(","));
+    }
+    let _ = writeln!(out, "];");
+    // Pattern sources, for the unit tests that check the generated tables against the reference matcher.
+    let _ = writeln!(
+        out,
+        "#[cfg(test)] pub(super) static DFA_SOURCES: [(&str, u16); {}] = [",
+        dfas.sources.len()
+    );
+    for (src, i) in &dfas.sources {
+        let _ = writeln!(out, "({src:?}, {}),", starts[*i]);
+    }
+    let _ = writeln!(out, "];");
+    let _ =
+        writeln!(out, "#[cfg(test)] pub(super) static CAPTURE_SOURCES: [(&str, &str); {}] = [", rows.len());
+    for r in &rows {
+        let clean = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let _ = writeln!(out, "({:?}, {:?}),", clean(&r.intl_src), clean(&r.npfp_src));
+    }
+    let _ = writeln!(out, "];");
+    // Calling code → index in CALLING_CODES; u8::MAX for an unassigned code.
+    let mut cc_index = vec![u8::MAX; 1000];
+    for (i, (cc, _)) in cc_rows.iter().enumerate() {
+        assert!(i < 255, "too many calling codes for u8 indices");
+        cc_index[*cc as usize] = i as u8;
+    }
+    let _ = write!(out, "pub(super) static CC_INDEX: [u8; 1000] = [");
+    for v in &cc_index {
+        let _ = write!(out, "{v},");
     }
     let _ = writeln!(out, "];");
     // Region code (two ASCII letters) → index in REGIONS; u16::MAX for none.

@@ -51,7 +51,10 @@ pub fn region_by_id(id: &[u8]) -> Option<&'static Region> {
 
 /// The regions of calling code `cc`, main region first; empty when the code is not assigned.
 pub fn regions_for_code(cc: u16) -> &'static [u16] {
-    CALLING_CODES.binary_search_by_key(&cc, |&(c, _)| c).map_or(&[], |i| CALLING_CODES[i].1)
+    CC_INDEX
+        .get(cc as usize)
+        .and_then(|&i| CALLING_CODES.get(i as usize))
+        .map_or(&[], |&(_, regions)| regions)
 }
 
 /// The metadata of region index `i`.

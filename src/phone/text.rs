@@ -154,11 +154,12 @@ pub fn is_viable(s: &str) -> bool {
         let is_letter = c.is_ascii_alphabetic() && !matches!(c, 'x' | 'X');
         if !(is_digit || is_letter || is_punctuation(c) || c == '*') {
             // The number part ends here: the rest must be an extension.
-            return earliest.is_some_and(|e| {
-                (e..=offset + i).any(|p| {
-                    s.get(p..).is_some_and(|t| t.starts_with(extension_starter)) && extension_at(s, p)
-                })
-            });
+            return may_have_extension(s)
+                && earliest.is_some_and(|e| {
+                    (e..=offset + i).any(|p| {
+                        s.get(p..).is_some_and(|t| t.starts_with(extension_starter)) && extension_at(s, p)
+                    })
+                });
         }
         letters_seen |= is_letter;
         if is_digit && !letters_seen {
@@ -328,12 +329,17 @@ fn extension_at(s: &str, at: usize) -> bool {
     EXTENSIONS.iter().any(|alt| ext_match(alt, tail))
 }
 
+/// Whether `s` could hold an extension at all: every alternative ends with a digit or `#`, and all but
+/// `[- ]+\d{1,6}#` need a marker (`;`, `,`, `#`, `~`, or a letter). Keeps the common case to one pass.
+fn may_have_extension(s: &str) -> bool {
+    let ends_ok = s.chars().next_back().is_some_and(|c| c == '#' || digit(c).is_some());
+    ends_ok && s.chars().any(|c| matches!(c, ';' | ',' | '#' | '＃' | '~' | '～') || c.is_alphabetic())
+}
+
 /// `maybeStripExtension`: the number without its extension, when the leftmost extension leaves a viable number.
 pub fn strip_extension(s: &str) -> &str {
-    // Every alternative ends with a digit or `#`.
-    match s.chars().next_back() {
-        Some(c) if c == '#' || digit(c).is_some() => {}
-        _ => return s,
+    if !may_have_extension(s) {
+        return s;
     }
     let found = s.char_indices().find(|&(i, c)| extension_starter(c) && extension_at(s, i)).map(|(i, _)| i);
     match found {
@@ -351,6 +357,10 @@ const PHONE_CONTEXT: &str = ";phone-context=";
 /// `buildNationalNumberForParsing`: the number part of a `tel:` URI (prefixed with a `+…` phone-context) or
 /// the possible number in free text, without an ISDN subaddress.
 pub fn national_number_for_parsing(s: &str) -> Result<Cow<'_, str>, NotANumber> {
+    // Both the phone-context and the subaddress parameters start with `;`.
+    if !s.contains(';') {
+        return Ok(Cow::Borrowed(extract_possible_number(s)));
+    }
     let mut out: Cow<'_, str> = match s.find(PHONE_CONTEXT) {
         None => Cow::Borrowed(extract_possible_number(s)),
         Some(idx) => {
