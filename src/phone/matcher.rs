@@ -110,7 +110,7 @@ fn matches(n: &Node, s: &[u8], i: usize, caps: &mut Captures, k: Cont) -> bool {
             let g = *g as usize;
             matches(inner, s, i, caps, &mut |j, caps: &mut Captures| {
                 let Some(slot) = caps.get_mut(g) else { return false };
-                let old = std::mem::replace(slot, Some((i as u8, j as u8)));
+                let old = slot.replace((i as u8, j as u8));
                 if k(j, caps) {
                     return true;
                 }

@@ -86,6 +86,40 @@ pub fn normalize_international(number: &str) -> Result<Normalized, Error> {
     }
 }
 
+/// Normalises every entry of a list with one default `country`: one result per entry, a bad entry's error on
+/// field `numbers[i]`, so a bulk import or preview reports every bad entry at once. Fails only for an unknown
+/// country.
+pub fn normalize_many<S: AsRef<str>>(
+    numbers: &[S],
+    country: &str,
+) -> Result<Vec<Result<Normalized, Error>>, Error> {
+    let country = Country::parse(country)?;
+    Ok(numbers
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            normalize_with(n.as_ref(), country).map_err(|e| Error { field: format!("numbers[{i}]"), ..e })
+        })
+        .collect())
+}
+
+/// One result of [`normalize_many`] in the shape of the vector files and JS: `{"ok": …}` or `{"error": …}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Ok(Normalized),
+    Error(Error),
+}
+
+impl From<Result<Normalized, Error>> for Outcome {
+    fn from(r: Result<Normalized, Error>) -> Self {
+        match r {
+            Ok(n) => Outcome::Ok(n),
+            Err(e) => Outcome::Error(e),
+        }
+    }
+}
+
 /// The country calling code of an ISO 3166 alpha-2 region (`FR` → 33).
 pub fn country_calling_code(country: &str) -> Result<u16, Error> {
     Country::parse(country).map(|c| c.calling_code())

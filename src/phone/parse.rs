@@ -28,7 +28,7 @@ const MAX_INPUT_STRING_LENGTH: usize = 250;
 
 /// `testNumberLength` outcomes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Length {
+pub enum Fit {
     Possible,
     PossibleLocalOnly,
     TooShort,
@@ -41,26 +41,26 @@ fn has_len(mask: u32, len: usize) -> bool {
 }
 
 /// `testNumberLength` for the unknown type (the general description's lengths).
-pub fn test_length(len: usize, r: &Region) -> Length {
+pub fn test_length(len: usize, r: &Region) -> Fit {
     let lengths = r.general.lengths;
     if lengths == 0 {
-        return Length::InvalidLength;
+        return Fit::InvalidLength;
     }
     if has_len(r.general.local, len) {
-        return Length::PossibleLocalOnly;
+        return Fit::PossibleLocalOnly;
     }
     let min = lengths.trailing_zeros() as usize;
     let max = 31 - lengths.leading_zeros() as usize;
     if min == len {
-        Length::Possible
+        Fit::Possible
     } else if min > len {
-        Length::TooShort
+        Fit::TooShort
     } else if max < len {
-        Length::TooLong
+        Fit::TooLong
     } else if has_len(lengths, len) {
-        Length::Possible
+        Fit::Possible
     } else {
-        Length::InvalidLength
+        Fit::InvalidLength
     }
 }
 
@@ -187,7 +187,7 @@ fn default_code_prefix(n: &str, r: &Region) -> Option<String> {
     let nn = strip_national_prefix(rest, r).unwrap_or_else(|| rest.to_owned());
     let general = r.general.start;
     ((!full_match(general, n.as_bytes()) && full_match(general, nn.as_bytes()))
-        || test_length(n.len(), r) == Length::TooLong)
+        || test_length(n.len(), r) == Fit::TooLong)
         .then_some(nn)
 }
 
@@ -260,7 +260,7 @@ pub fn parse(input: &str, default: Option<&'static Region>) -> Result<Parsed, Pa
         if let Some(stripped) = strip_national_prefix(&nn, r) {
             if !matches!(
                 test_length(stripped.len(), r),
-                Length::TooShort | Length::PossibleLocalOnly | Length::InvalidLength
+                Fit::TooShort | Fit::PossibleLocalOnly | Fit::InvalidLength
             ) {
                 nn = stripped;
             }

@@ -401,16 +401,19 @@ impl DfaSet {
     }
 }
 
+/// Capture spans (start, end) by group; index 0 is the whole match.
+pub type Spans = Vec<Option<(usize, usize)>>;
+
 /// Reference backtracking matcher with Java semantics (leftmost-first alternation, greedy quantifiers),
 /// anchored at the start like `Matcher.lookingAt`: returns the match end and the capture spans. Used by the
 /// tests to check the runtime matcher and the DFA against each other.
-pub fn looking_at(ast: &Ast, s: &[u8]) -> Option<(usize, Vec<Option<(usize, usize)>>)> {
+pub fn looking_at(ast: &Ast, s: &[u8]) -> Option<(usize, Spans)> {
     fn m(
         a: &Ast,
         s: &[u8],
         i: usize,
-        caps: &mut Vec<Option<(usize, usize)>>,
-        k: &mut dyn FnMut(usize, &mut Vec<Option<(usize, usize)>>) -> bool,
+        caps: &mut Spans,
+        k: &mut dyn FnMut(usize, &mut Spans) -> bool,
     ) -> bool {
         match a {
             Ast::Class(set) => match s.get(i) {
@@ -440,8 +443,8 @@ pub fn looking_at(ast: &Ast, s: &[u8]) -> Option<(usize, Vec<Option<(usize, usiz
         items: &[Ast],
         s: &[u8],
         i: usize,
-        caps: &mut Vec<Option<(usize, usize)>>,
-        k: &mut dyn FnMut(usize, &mut Vec<Option<(usize, usize)>>) -> bool,
+        caps: &mut Spans,
+        k: &mut dyn FnMut(usize, &mut Spans) -> bool,
     ) -> bool {
         match items.split_first() {
             None => k(i, caps),
@@ -456,8 +459,8 @@ pub fn looking_at(ast: &Ast, s: &[u8]) -> Option<(usize, Vec<Option<(usize, usiz
         count: u32,
         s: &[u8],
         i: usize,
-        caps: &mut Vec<Option<(usize, usize)>>,
-        k: &mut dyn FnMut(usize, &mut Vec<Option<(usize, usize)>>) -> bool,
+        caps: &mut Spans,
+        k: &mut dyn FnMut(usize, &mut Spans) -> bool,
     ) -> bool {
         if max.map_or(true, |mx| count < mx)
             && m(inner, s, i, caps, &mut |j, caps: &mut Vec<_>| {

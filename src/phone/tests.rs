@@ -191,7 +191,7 @@ fn national_prefix_transform_rules() {
 #[test]
 fn idd_followed_by_zero_is_not_an_idd() {
     // From France, 00 then 0 cannot be an international call: read as a national number.
-    assert_eq!(e164("000 1234 5678", "FR").starts_with("+33"), true);
+    assert_eq!(e164("000 1234 5678", "FR"), "+330012345678");
 }
 
 #[test]
@@ -241,4 +241,19 @@ fn international_only_and_helpers() {
     assert_eq!(country_calling_code("fr"), Ok(33));
     assert_eq!(Country::parse(" gb ").map(|c| c.code()), Ok("GB"));
     assert!(region_by_id(b"ZZ").is_none());
+}
+
+#[test]
+fn normalize_many_reports_every_entry() {
+    let r = normalize_many(&["06 12 34 56 78", "anonymous", "+44 20 7946 0958"], "FR").unwrap_or_default();
+    assert_eq!(r.len(), 3);
+    assert_eq!(r[0].as_ref().map(|n| n.e164.as_str()), Ok("+33612345678"));
+    assert_eq!(
+        r[1].as_ref().map_err(|e| (e.field.as_str(), e.code.as_str())),
+        Err(("numbers[1]", "not_a_number"))
+    );
+    assert_eq!(r[2].as_ref().map(|n| n.region.as_deref()), Ok(Some("GB")));
+    assert_eq!(normalize_many(&["1"], "XX").map_err(|e| e.field), Err("country".to_owned()));
+    let json = serde_json::to_value(Outcome::from(r[1].clone())).unwrap_or_default();
+    assert_eq!(json["error"]["code"], "not_a_number");
 }

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import { generateCorpus } from './gen-corpus.mjs';
 import { oracle } from './oracle.mjs';
-import { runEngine } from './engine.mjs';
+import { runEngine, loadWasm } from './engine.mjs';
 
 /**
  * The JS port of libphonenumber stores the national number as a JS double (`parseInt`), so a 17-digit
@@ -66,4 +66,24 @@ test('cidguard agrees with libphonenumber', async () => {
   assert.deepEqual(unexplained.slice(0, 20), [], `${unexplained.length} unexplained disagreements`);
   const stale = [...ACCEPTED.keys()].filter((k) => !seen.has(k));
   assert.deepEqual(stale, [], 'accepted disagreements that no longer occur');
+});
+
+test('normalizeMany gives, entry by entry, what normalize gives', { skip: process.env.PHONE_ENGINE === 'native' }, async () => {
+  const wasm = await loadWasm();
+  const byCountry = new Map();
+  for (const c of CASES.slice(0, 5000)) byCountry.set(c.country, [...(byCountry.get(c.country) ?? []), c.number]);
+  for (const [country, numbers] of byCountry) {
+    const many = wasm.normalizeMany(numbers, country);
+    numbers.forEach((n, i) => {
+      let one;
+      try {
+        one = { ok: wasm.normalize(n, country) };
+      } catch (e) {
+        one = { error: { field: `numbers[${i}]`, code: e.code } };
+      }
+      const got = many[i].ok ? { ok: many[i].ok } : { error: { field: many[i].error.field, code: many[i].error.code } };
+      assert.deepEqual(got, one, `${country} ${n}`);
+    });
+  }
+  assert.throws(() => wasm.normalizeMany(['1'], 'XX'), (e) => e.field === 'country' && e.code === 'unknown_country');
 });
