@@ -1,0 +1,38 @@
+# cidguard: `make dev` serves the worker and the admin page on http://127.0.0.1:8787; `make test` runs every suite.
+# Both set up whatever is missing first (scripts/setup.sh), idempotently.
+SHELL := /bin/bash
+PORT ?= 8787
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+
+.PHONY: setup build dev test test-rust test-wasm test-js lint bench clean
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	@scripts/build-wasm.sh
+
+dev: build
+	wrangler dev --ip 127.0.0.1 --port $(PORT) --show-interactive-dev-session=false
+
+test: build
+	@scripts/test.sh
+
+test-rust: setup
+	cargo test --all-targets
+
+test-wasm: build
+	@scripts/test-wasm.sh
+
+test-js: build
+	node --test --test-concurrency=1 tests/js/
+
+lint: setup
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+
+bench: build
+	@scripts/bench.sh
+
+clean:
+	rm -rf target pkg www/pkg .wrangler

@@ -1,0 +1,55 @@
+//! Shared by the Node and Chromium wasm-bindgen tests. The vector files are embedded at compile time; the list
+//! below is checked against the directory by the native test `every_vector_file_is_embedded_for_wasm`.
+
+use cidguard::api;
+use serde_json::Value;
+use wasm_bindgen::JsValue;
+
+pub const VECTOR_FILES: &[(&str, &str)] = &[("normalize.json", include_str!("../vectors/normalize.json"))];
+
+pub fn run_all_vectors() {
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    for (file, text) in VECTOR_FILES {
+        let doc: Value = serde_json::from_str(text).unwrap();
+        let function = doc["function"].as_str().unwrap();
+        for case in doc["cases"].as_array().unwrap() {
+            ran += 1;
+            let args = case["args"].as_array().unwrap();
+            let got = api::call(function, args);
+            let expect = &case["expect"];
+            let pass = match (&got, expect.get("ok"), expect.get("error")) {
+                (Ok(v), Some(ok), _) => v == ok,
+                (Err(e), None, Some(err)) => {
+                    let e = e.first();
+                    err.get("field").is_none_or(|f| f == e.field.as_str())
+                        && err.get("code").is_none_or(|c| c == e.code.as_str())
+                }
+                _ => false,
+            };
+            if !pass {
+                failures.push(format!("{file}: {}: expected {expect}, got {got:?}", case["name"]));
+            }
+        }
+    }
+    assert!(ran > 0);
+    assert!(failures.is_empty(), "{} of {ran} failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(v, &key.into()).unwrap()
+}
+
+pub fn check_exports() {
+    let ok = cidguard::wasm::normalize("+44 20 7946 0018", "FR").unwrap();
+    assert_eq!(get(&ok, "e164").as_string().as_deref(), Some("+442079460018"));
+    assert_eq!(get(&ok, "region").as_string().as_deref(), Some("GB"));
+    assert_eq!(get(&ok, "valid").as_bool(), Some(true));
+
+    let err = cidguard::wasm::normalize("abc", "FR").unwrap_err();
+    let err: JsValue = err.into();
+    assert!(err.is_instance_of::<js_sys::Error>());
+    assert_eq!(get(&err, "field").as_string().as_deref(), Some("number"));
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("not_a_number"));
+    assert!(get(&err, "message").as_string().unwrap().starts_with("number: "));
+}
