@@ -71,6 +71,19 @@ const GARBAGE = [
   '+1234567890123456789', '99999999999999999999', 'abc 123 def 456', '123 abc', 'Phone: none', '\u00a0\u00a0',
 ];
 
+/**
+ * Digits of other scripts (Devanagari, Bengali, Thai): Java's libphonenumber and cidguard read every Unicode
+ * decimal digit; the JS port (the oracle) only ASCII, full-width and Arabic-Indic ones. Listed as accepted
+ * disagreements in the differential test.
+ */
+const DIGITS_FROM = (zero) => (s) => s.replace(/[0-9]/g, (d) => String.fromCharCode(zero + +d));
+export const OTHER_SCRIPT_CASES = [
+  { number: DIGITS_FROM(0x966)('+91 98765 43210'), country: 'IN' },
+  { number: DIGITS_FROM(0x966)('098765 43210'), country: 'IN' },
+  { number: DIGITS_FROM(0x9e6)('01712-345678'), country: 'BD' },
+  { number: DIGITS_FROM(0xe50)('081 234 5678'), country: 'TH' },
+];
+
 function randomGarbage(r) {
   const alphabet = '0123456789 +-().abcxyz#*/;,';
   let s = '';
@@ -116,7 +129,7 @@ export function generateCorpus(count = 24000, seed = 20261123) {
   const ex = examples();
   const cases = [];
   const push = (number, country) => cases.push({ number, country });
-  while (cases.length < count) {
+  while (cases.length < count - OTHER_SCRIPT_CASES.length) {
     const kind = r();
     // Prefer the six main regions for national formats.
     const e = r() < 0.35 ? pick(ex.filter((x) => MAIN_REGIONS.includes(x.region))) : pick(ex);
@@ -178,7 +191,7 @@ export function generateCorpus(count = 24000, seed = 20261123) {
       push(randomGarbage(r), pick(REGIONS));
     }
   }
-  return cases;
+  return [...cases, ...OTHER_SCRIPT_CASES];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
