@@ -51,7 +51,9 @@ fn shared_vectors_pass_natively() {
 #[test]
 fn every_vector_file_is_embedded_for_wasm() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
-    let listed = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/wasm_common/mod.rs")).unwrap();
+    let listed =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/wasm_common/mod.rs"))
+            .unwrap();
     for entry in std::fs::read_dir(dir).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
         if name.ends_with(".json") {
