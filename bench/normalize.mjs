@@ -78,6 +78,36 @@ for (const [name, r] of Object.entries(rates)) {
   console.log(`  ${name.padEnd(52)} ${median(r).toFixed(0).padStart(9)}  ×${(median(r) / base).toFixed(2)} js-min`);
 }
 
+// Where one call per number spends its time: inputs that parse versus inputs that throw.
+{
+  const parses = [];
+  const throws = [];
+  for (const c of cases) {
+    try {
+      wasm.normalize(c.number, c.country);
+      parses.push(c);
+    } catch {
+      throws.push(c);
+    }
+  }
+  const rate = (list) => {
+    const r = [];
+    for (let p = 0; p < passes; p++) {
+      const t = performance.now();
+      for (const c of list) {
+        try {
+          wasm.normalize(c.number, c.country);
+        } catch {
+          // counted below
+        }
+      }
+      r.push(list.length / ((performance.now() - t) / 1000));
+    }
+    return median(r).toFixed(0);
+  };
+  console.log(`  cidguard normalize split: ${parses.length} inputs that parse ${rate(parses)}/s, ${throws.length} that throw ${rate(throws)}/s`);
+}
+
 // Cold start: a fresh process measures from before loading to after the first answer.
 const child = {
   cidguard: `
