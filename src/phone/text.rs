@@ -154,12 +154,7 @@ pub fn is_viable(s: &str) -> bool {
         let is_letter = c.is_ascii_alphabetic() && !matches!(c, 'x' | 'X');
         if !(is_digit || is_letter || is_punctuation(c) || c == '*') {
             // The number part ends here: the rest must be an extension.
-            return may_have_extension(s)
-                && earliest.is_some_and(|e| {
-                    (e..=offset + i).any(|p| {
-                        s.get(p..).is_some_and(|t| t.starts_with(extension_starter)) && extension_at(s, p)
-                    })
-                });
+            return earliest.is_some_and(|e| extension_between(s, e, offset + i).is_some());
         }
         letters_seen |= is_letter;
         if is_digit && !letters_seen {
@@ -329,20 +324,41 @@ fn extension_at(s: &str, at: usize) -> bool {
     EXTENSIONS.iter().any(|alt| ext_match(alt, tail))
 }
 
-/// Whether `s` could hold an extension at all: every alternative ends with a digit or `#`, and all but
-/// `[- ]+\d{1,6}#` need a marker (`;`, `,`, `#`, `~`, or a letter). Keeps the common case to one pass.
-fn may_have_extension(s: &str) -> bool {
-    let ends_ok = s.chars().next_back().is_some_and(|c| c == '#' || digit(c).is_some());
-    ends_ok && s.chars().any(|c| matches!(c, ';' | ',' | '#' | '＃' | '~' | '～') || c.is_alphabetic())
+/// Where an extension can start: every alternative is a non-empty marker without digits (`;ext=`, `ext.`,
+/// `x`, `,,`, `- `, …) followed by the final run of digits (and an optional `#`), so a start lies between the
+/// last digit before that run and the run itself. `None` when the input cannot end with an extension (the
+/// common case, decided in one pass).
+fn extension_window(s: &str) -> Option<(usize, usize)> {
+    let body = s.strip_suffix('#').unwrap_or(s);
+    let run = body.len() - body.trim_end_matches(|c: char| digit(c).is_some()).len();
+    if run == 0 {
+        return None;
+    }
+    let digits_start = body.len() - run;
+    let before = &body[..digits_start];
+    let lo =
+        before.char_indices().rev().find(|&(_, c)| digit(c).is_some()).map_or(0, |(i, c)| i + c.len_utf8());
+    let marker = &before[lo..];
+    // `[- ]+\d{1,6}#` is the only alternative without a keyword.
+    let hash = body.len() != s.len();
+    let has_marker = marker.chars().any(|c| {
+        matches!(c, ';' | ',' | '#' | '＃' | '~' | '～')
+            || c.is_alphabetic()
+            || (hash && matches!(c, '-' | ' '))
+    });
+    has_marker.then_some((lo, digits_start))
+}
+
+/// Whether an extension starts at some byte position in `lo..=hi` (within the extension window).
+fn extension_between(s: &str, lo: usize, hi: usize) -> Option<usize> {
+    let (wlo, whi) = extension_window(s)?;
+    (lo.max(wlo)..hi.min(whi).saturating_add(1))
+        .find(|&p| s.get(p..).is_some_and(|t| t.starts_with(extension_starter)) && extension_at(s, p))
 }
 
 /// `maybeStripExtension`: the number without its extension, when the leftmost extension leaves a viable number.
 pub fn strip_extension(s: &str) -> &str {
-    if !may_have_extension(s) {
-        return s;
-    }
-    let found = s.char_indices().find(|&(i, c)| extension_starter(c) && extension_at(s, i)).map(|(i, _)| i);
-    match found {
+    match extension_between(s, 0, s.len()) {
         Some(i) if is_viable(&s[..i]) => &s[..i],
         _ => s,
     }
