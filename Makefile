@@ -2,6 +2,8 @@
 # Both set up whatever is missing first (scripts/setup.sh), idempotently.
 SHELL := /bin/bash
 PORT ?= 8787
+# Development-only API keys for `make dev` (tenant:key pairs); production keys are a wrangler secret.
+DEV_API_KEYS ?= acme:dev-key-acme-0001,globex:dev-key-globex-0001
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 .PHONY: setup build dev test test-rust test-wasm test-js lint bench clean
@@ -13,7 +15,7 @@ build: setup
 	@scripts/build-wasm.sh
 
 dev: build
-	wrangler dev --ip 127.0.0.1 --port $(PORT) --show-interactive-dev-session=false
+	wrangler dev --ip 127.0.0.1 --port $(PORT) --show-interactive-dev-session=false --var "API_KEYS:$(DEV_API_KEYS)"
 
 test: build
 	@scripts/test.sh
@@ -25,7 +27,7 @@ test-wasm: build
 	@scripts/test-wasm.sh
 
 test-js: build
-	node --test --test-concurrency=1 tests/js/
+	node --test --test-concurrency=1 tests/js/*.test.mjs
 
 lint: setup
 	cargo fmt --check

@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 source scripts/wasm-env.sh
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export WASM_BINDGEN_TEST_TIMEOUT=120
-# Same profile as the shipped module, so std and dependencies are built once for both.
-"$WASM_CARGO" test -q --profile wasm --target wasm32-unknown-unknown "${WASM_BUILD_STD[@]}" --test wasm_node
+# The test profile (not the shipped one: cargo ignores panic=abort for tests, and two std builds would clash).
+"$WASM_CARGO" test --target wasm32-unknown-unknown "${WASM_BUILD_STD[@]}" --test wasm_node
 CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
-  "$WASM_CARGO" test -q --profile wasm --target wasm32-unknown-unknown "${WASM_BUILD_STD[@]}" --test wasm_browser
+  "$WASM_CARGO" test --target wasm32-unknown-unknown "${WASM_BUILD_STD[@]}" --test wasm_browser

@@ -15,4 +15,4 @@ cargo clippy -q --all-targets -- -D warnings
 step "wasm-bindgen tests (Node, Chromium)"
 scripts/test-wasm.sh
 step "JS suites (Node, workerd, worker HTTP, Chromium end to end)"
-node --test --test-concurrency=1 tests/js/
+node --test --test-concurrency=1 tests/js/*.test.mjs

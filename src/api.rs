@@ -43,6 +43,12 @@ fn arg_str<'a>(args: &'a [Value], i: usize, name: &str) -> Result<&'a str, Error
     args.get(i).and_then(Value::as_str).ok_or_else(|| Error::new(name, "invalid_type", "expected a string"))
 }
 
+// ---- policy (caller-ID privacy and screening) ----
+fn arg<'a>(args: &'a [Value], i: usize, name: &str) -> Result<&'a Value, Error> {
+    args.get(i).ok_or_else(|| Error::new(name, "missing", "argument missing"))
+}
+// ---- end policy ----
+
 /// Calls the exported function `function` with positional JSON `args`, as the wasm export of that name would.
 pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
     match function {
@@ -59,6 +65,32 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
             let results = crate::phone::normalize_many(&numbers, arg_str(args, 1, "country")?)?;
             Ok(to_value(results.into_iter().map(crate::phone::Outcome::from).collect::<Vec<_>>()))
         }
+// ---- end phone ----
+        // ---- policy (caller-ID privacy and screening) ----
+        "validatePolicy" => Ok(to_value(crate::policy::validate_policy(arg(args, 0, "policy")?)?)),
+        "decidePresentation" => {
+            Ok(to_value(crate::Engine::new(arg(args, 0, "policy")?)?.present_json(arg(args, 1, "event")?)?))
+        }
+        "screenCall" => {
+            Ok(to_value(crate::Engine::new(arg(args, 0, "policy")?)?.screen_json(arg(args, 1, "event")?)?))
+        }
+        // `Engine.decide`: the wasm class (`new Engine(policy).decide(event)`), same answer as `decide`.
+        "decide" | "Engine.decide" => {
+            Ok(to_value(crate::Engine::new(arg(args, 0, "policy")?)?.decide_json(arg(args, 1, "event")?)?))
+        }
+        "normalizeEntry" => {
+            let country = match args.get(1) {
+                None | Some(Value::Null) => None,
+                Some(v) => Some(v.as_str().ok_or_else(|| {
+                    Error::new("country", "invalid_type", "expected an ISO 3166 alpha-2 country or null")
+                })?),
+            };
+            Ok(to_value(crate::lists::normalize_entry(arg_str(args, 0, "number")?, country)?))
+        }
+        // ---- end policy ----
+        // ---- masking ----
+        f if crate::masking::face::FUNCTIONS.contains(&f) => crate::masking::face::call(f, args),
+        // ---- end masking ----
         other => {
             Err(Error::new("function", "unknown_function", format!("no exported function {other:?}")).into())
         }

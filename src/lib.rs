@@ -7,7 +7,24 @@ pub mod api;
 pub mod error;
 pub mod phone;
 
+// ---- masking ----
+pub mod masking;
+
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
 pub use error::{Error, Problems};
+
+// ---- policy (caller-ID privacy and screening) ----
+pub mod callerid_rules;
+pub mod engine;
+pub mod event;
+pub mod index;
+pub mod lists;
+pub mod policy;
+pub mod privacy;
+pub(crate) mod reader;
+pub mod screening;
+pub mod trace;
+
+pub use engine::{Decision, Engine};

@@ -68,3 +68,237 @@ pub fn normalize_many(
     let results = crate::phone::normalize_many(&numbers, country).map_err(into_error)?;
     to_js(&results.into_iter().map(crate::phone::Outcome::from).collect::<Vec<_>>())
 }
+// ---- end phone ----
+// ---- policy (caller-ID privacy and screening) ----
+
+#[wasm_bindgen(typescript_custom_section)]
+const POLICY_TS_TYPES: &'static str = r#"
+/** Which parts of the caller ID are anonymised when privacy is requested. */
+export type PrivacyMode = "kazoo" | "hide_name" | "hide_number" | "sip";
+/** The policy document as written (optional fields take their documented defaults). */
+export interface PolicyInput {
+  system?: {
+    privacy_mode?: PrivacyMode | null;
+    anonymous_name?: string;
+    anonymous_number?: string;
+    privacy_feature_codes?: string[];
+    /** ISO country (or "default") -> emergency numbers; replaces that country's built-in list. */
+    emergency_numbers?: Record<string, string[]>;
+    block_anonymous_caller_id?: boolean;
+    check_additional_anonymous_cid_names?: boolean;
+    anonymous_cid_names?: string[];
+    check_additional_anonymous_cid_numbers?: boolean;
+    anonymous_cid_numbers?: string[];
+  };
+  accounts?: Array<{
+    id: string;
+    country: string;
+    privacy_mode?: PrivacyMode | null;
+    anonymous_name?: string | null;
+    anonymous_number?: string | null;
+    block_anonymous_caller_id?: boolean | null;
+    /** Ids of the active blocklists, consulted in this order. */
+    blocklists?: string[];
+    /** Caller-ID rewrite rules (Asterisk-style pattern), first match wins. */
+    in_callerid?: Array<{ match: string; strip?: number; add?: string }>;
+    allowlist?: { numbers?: NumberEntryInput[]; prefixes?: PrefixEntryInput[] };
+    users?: Array<{ id: string; blocklist?: Array<{ id: string; number: string; label?: string | null }> }>;
+  }>;
+  resources?: Array<{ id: string; privacy_mode?: PrivacyMode | null; gateways?: Array<{ id: string; privacy_mode?: PrivacyMode | null }> }>;
+  blocklists?: Array<{
+    id: string;
+    name: string;
+    /** Reads national-format entries; defaults to the one country of the accounts selecting the list. */
+    country?: string | null;
+    numbers?: NumberEntryInput[];
+    prefixes?: PrefixEntryInput[];
+    block_anonymous?: boolean;
+  }>;
+  /** Owned by the number-masking module. */
+  masking?: unknown;
+}
+/** A listed number: any format the list's country reads, optionally labelled. */
+export type NumberEntryInput = string | { number: string; label?: string | null };
+/** A listed prefix, in international form ("+1900"), optionally labelled. */
+export type PrefixEntryInput = string | { prefix: string; label?: string | null };
+export interface NumberEntry { number: string; e164: string; label: string | null; }
+export interface PrefixEntry { prefix: string; e164_prefix: string; label: string | null; }
+/** The validated policy, defaults filled in, entries normalised. */
+export interface Policy {
+  system: {
+    privacy_mode: PrivacyMode | null;
+    anonymous_name: string;
+    anonymous_number: string;
+    privacy_feature_codes: string[];
+    emergency_numbers: Record<string, string[]>;
+    block_anonymous_caller_id: boolean;
+    check_additional_anonymous_cid_names: boolean;
+    anonymous_cid_names: string[];
+    check_additional_anonymous_cid_numbers: boolean;
+    anonymous_cid_numbers: string[];
+  };
+  accounts: Array<{
+    id: string; country: string; privacy_mode: PrivacyMode | null; anonymous_name: string | null; anonymous_number: string | null;
+    block_anonymous_caller_id: boolean | null;
+    blocklists: string[];
+    in_callerid: Array<{ match: string; strip: number; add: string }>;
+    allowlist: { numbers: NumberEntry[]; prefixes: PrefixEntry[] };
+    users: Array<{ id: string; blocklist: Array<{ id: string; number: string; e164: string; label: string | null }> }>;
+  }>;
+  resources: Array<{ id: string; privacy_mode: PrivacyMode | null; gateways: Array<{ id: string; privacy_mode: PrivacyMode | null }> }>;
+  blocklists: Array<{ id: string; name: string; country: string | null; numbers: NumberEntry[]; prefixes: PrefixEntry[]; block_anonymous: boolean }>;
+  masking?: unknown;
+}
+/** A call to decide. */
+export interface CallEvent {
+  direction: "inbound" | "outbound" | "internal";
+  account: string;
+  caller_name?: string;
+  caller_number?: string;
+  hide_name?: boolean;
+  hide_number?: boolean;
+  dialled_number?: string;
+  /** Outbound only. */
+  resource?: string;
+  /** Outbound only, with its resource. */
+  gateway?: string;
+  /** Inbound and internal only. */
+  destination_user?: string;
+  sip?: {
+    /** `Privacy` header value, e.g. "id;user". */
+    privacy?: string;
+    p_asserted_identity?: string;
+    remote_party_id?: string;
+    /** Asterisk presentation: a name such as "prohib_not_screened" or its number (0-3, 32-35, 64-67). */
+    presentation?: string | number;
+  };
+}
+/** One line of a decision trace. */
+export interface TraceStep {
+  rule: string;
+  outcome: "matched" | "not_matched" | "skipped" | "set" | "applied" | "kept" | "allowed" | "rejected";
+  detail: string;
+}
+export interface SipIdentity { display: string | null; user: string | null; }
+/** How a call's caller ID is presented. */
+export interface Presentation {
+  caller_name: string;
+  caller_number: string;
+  routed_number: string | null;
+  privacy: {
+    hide_name: boolean;
+    hide_number: boolean;
+    sources: Array<{ source: "flag" | "feature_code" | "sip_privacy" | "remote_party_id" | "presentation"; value: string; hide_name: boolean; hide_number: boolean }>;
+  };
+  anonymised: { name: boolean; number: boolean };
+  mode: PrivacyMode;
+  mode_from: { level: "gateway" | "resource" | "account" | "system" | "default"; id: string | null; resource: string | null };
+  emergency: boolean;
+  sip: { privacy_header: "id" | null; p_asserted_identity: SipIdentity | null; from_display: string; from_user: string };
+}
+/** The presentation of one call and the trace of every rule consulted. */
+export interface PresentationDecision { presentation: Presentation; trace: TraceStep[]; }
+/** The screening verdict of an inbound call. */
+export interface Screening {
+  action: "allow" | "reject";
+  /** 433 anonymity disallowed, 603 decline; null when allowed. */
+  sip_code: 433 | 603 | null;
+  rule: "allowlist" | "anonymous" | "account_blocklist" | "prefix" | "user_blocklist" | "no_match";
+  /** Announcement to play before hanging up when answering instead of rejecting ("user-unreachable"). */
+  prompt: "user-unreachable" | null;
+  setting: "account.block_anonymous_caller_id" | "system.block_anonymous_caller_id" | null;
+  list: { kind: "allowlist" | "blocklist" | "user_blocklist"; id: string; name: string | null } | null;
+  entry: { id: string | null; written: string; e164: string; label: string | null } | null;
+  caller: {
+    number: string;
+    source: "caller_number" | "p_asserted_identity" | null;
+    rewritten: string | null;
+    e164: string | null;
+    anonymous: boolean;
+    anonymous_because: string[];
+  };
+}
+/** The screening of one call (null when not inbound) and its trace. */
+export interface ScreeningDecision { screening: Screening | null; trace: TraceStep[]; }
+/** The whole decision for one call: one trace for privacy and screening. */
+export interface Decision { presentation: Presentation; screening: Screening | null; trace: TraceStep[]; }
+/** A list entry, checked and normalised. */
+export interface NormalizedEntry { number: string; e164: string; region: string | null; valid: boolean; }
+"#;
+
+fn json_arg(field: &str, v: JsValue) -> Result<serde_json::Value, js_sys::Error> {
+    from_js(field, v)
+}
+
+/// Validates a policy document; throws with every problem (`problems`), each with its JSON path.
+#[wasm_bindgen(js_name = validatePolicy, unchecked_return_type = "Policy")]
+pub fn validate_policy(
+    #[wasm_bindgen(unchecked_param_type = "PolicyInput")] policy: JsValue,
+) -> Result<JsValue, js_sys::Error> {
+    let policy = crate::policy::validate_policy(&json_arg("policy", policy)?).map_err(into_error)?;
+    to_js(&policy)
+}
+
+/// Decides how a call's caller ID is presented under a policy (compiles the policy for this one call:
+/// use `Engine` for many calls).
+#[wasm_bindgen(js_name = decidePresentation, unchecked_return_type = "PresentationDecision")]
+pub fn decide_presentation(
+    #[wasm_bindgen(unchecked_param_type = "PolicyInput")] policy: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CallEvent")] event: JsValue,
+) -> Result<JsValue, js_sys::Error> {
+    let engine = crate::Engine::new(&json_arg("policy", policy)?).map_err(into_error)?;
+    to_js(&engine.present_json(&json_arg("event", event)?).map_err(into_error)?)
+}
+
+/// Screens an inbound call against a policy (null for other directions), with its trace.
+#[wasm_bindgen(js_name = screenCall, unchecked_return_type = "ScreeningDecision")]
+pub fn screen_call(
+    #[wasm_bindgen(unchecked_param_type = "PolicyInput")] policy: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CallEvent")] event: JsValue,
+) -> Result<JsValue, js_sys::Error> {
+    let engine = crate::Engine::new(&json_arg("policy", policy)?).map_err(into_error)?;
+    to_js(&engine.screen_json(&json_arg("event", event)?).map_err(into_error)?)
+}
+
+/// Decides a call under a policy (compiles the policy for this one call: use `Engine` for many calls).
+#[wasm_bindgen(unchecked_return_type = "Decision")]
+pub fn decide(
+    #[wasm_bindgen(unchecked_param_type = "PolicyInput")] policy: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CallEvent")] event: JsValue,
+) -> Result<JsValue, js_sys::Error> {
+    let engine = crate::Engine::new(&json_arg("policy", policy)?).map_err(into_error)?;
+    to_js(&engine.decide_json(&json_arg("event", event)?).map_err(into_error)?)
+}
+
+/// Checks and normalises a list entry, reading national formats with `country` (null: +E.164 only).
+#[wasm_bindgen(js_name = normalizeEntry, unchecked_return_type = "NormalizedEntry")]
+pub fn normalize_entry(number: &str, country: Option<String>) -> Result<JsValue, js_sys::Error> {
+    to_js(&crate::lists::normalize_entry(number, country.as_deref()).map_err(into_error)?)
+}
+
+/// A policy compiled once (validation and indexes), deciding any number of calls.
+#[wasm_bindgen(js_name = Engine)]
+pub struct WasmEngine(crate::Engine);
+
+#[wasm_bindgen(js_class = Engine)]
+impl WasmEngine {
+    /// Validates and compiles `policy`; throws with every problem.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "PolicyInput")] policy: JsValue,
+    ) -> Result<WasmEngine, js_sys::Error> {
+        Ok(WasmEngine(crate::Engine::new(&json_arg("policy", policy)?).map_err(into_error)?))
+    }
+
+    /// Decides one call.
+    #[wasm_bindgen(unchecked_return_type = "Decision")]
+    pub fn decide(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CallEvent")] event: JsValue,
+    ) -> Result<JsValue, js_sys::Error> {
+        to_js(&self.0.decide_json(&json_arg("event", event)?).map_err(into_error)?)
+    }
+}
+// ---- end policy ----
+// ---- masking ----
+mod masking;

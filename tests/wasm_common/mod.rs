@@ -3,9 +3,34 @@
 
 use cidguard::api;
 use serde_json::Value;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
-pub const VECTOR_FILES: &[(&str, &str)] = &[("normalize.json", include_str!("../vectors/normalize.json"))];
+pub const VECTOR_FILES: &[(&str, &str)] = &[
+    ("normalize.json", include_str!("../vectors/normalize.json")),
+    // ---- policy (caller-ID privacy and screening) ----
+    ("policy.json", include_str!("../vectors/policy.json")),
+    ("privacy.json", include_str!("../vectors/privacy.json")),
+    ("screening.json", include_str!("../vectors/screening.json")),
+    ("entries.json", include_str!("../vectors/entries.json")),
+    ("decide.json", include_str!("../vectors/decide.json")),
+    ("engine.json", include_str!("../vectors/engine.json")),
+    // ---- end policy ----
+    // ---- masking ----
+    ("masking_allocate.json", include_str!("../vectors/masking_allocate.json")),
+    ("masking_config.json", include_str!("../vectors/masking_config.json")),
+    ("masking_display.json", include_str!("../vectors/masking_display.json")),
+    ("masking_parse_callback.json", include_str!("../vectors/masking_parse_callback.json")),
+    ("masking_parse_status.json", include_str!("../vectors/masking_parse_status.json")),
+    ("masking_pool.json", include_str!("../vectors/masking_pool.json")),
+    ("masking_pool_size.json", include_str!("../vectors/masking_pool_size.json")),
+    ("masking_response.json", include_str!("../vectors/masking_response.json")),
+    ("masking_route.json", include_str!("../vectors/masking_route.json")),
+    ("masking_sign.json", include_str!("../vectors/masking_sign.json")),
+    ("masking_state_allocate.json", include_str!("../vectors/masking_state_allocate.json")),
+    ("masking_state_handle.json", include_str!("../vectors/masking_state_handle.json")),
+    ("masking_state_route.json", include_str!("../vectors/masking_state_route.json")),
+    ("masking_verify.json", include_str!("../vectors/masking_verify.json")),
+];
 
 pub fn run_all_vectors() {
     let mut failures = Vec::new();

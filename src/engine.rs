@@ -1,0 +1,127 @@
+//! The one entry point for the worker and the admin page: an [`Engine`] is built once per policy version
+//! (validation, then the screening index) and then decides any number of calls: privacy detection once,
+//! screening (inbound calls), presentation, all appended to one trace.
+
+use crate::error::{Error, Problems};
+use crate::event::{read_event, CallEvent};
+use crate::policy::{validate_policy, Policy, User};
+use crate::privacy::{detect, present_detected, Detected, Presentation, Requested, Scope};
+use crate::screening::{resolve_user, screen, Context, Screening, ScreeningIndex};
+use crate::trace::Trace;
+use serde::Serialize;
+use serde_json::Value;
+
+/// A validated policy and its lookup tables, ready to decide calls.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    policy: Policy,
+    index: ScreeningIndex,
+}
+
+/// The decision for one call: how its caller ID is presented, the screening verdict (null for calls that
+/// are not inbound), and the trace of every rule consulted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub presentation: Presentation,
+    pub screening: Option<Screening>,
+    pub trace: Trace,
+}
+
+/// The presentation half alone (`decidePresentation`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PresentationDecision {
+    pub presentation: Presentation,
+    pub trace: Trace,
+}
+
+/// The screening half alone (`screenCall`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScreeningDecision {
+    pub screening: Option<Screening>,
+    pub trace: Trace,
+}
+
+/// What both halves start from: the call's scope, destination user, privacy detection and trace.
+struct Prepared<'e> {
+    scope: Scope<'e>,
+    user: Option<&'e User>,
+    detected: Detected,
+    trace: Trace,
+}
+
+impl Engine {
+    /// Validates a policy document and builds the engine; every problem is reported with its path.
+    pub fn new(policy: &Value) -> Result<Engine, Problems> {
+        Ok(Engine::from_policy(validate_policy(policy)?))
+    }
+
+    /// Builds the engine (the screening index) for an already validated policy.
+    pub fn from_policy(policy: Policy) -> Engine {
+        let index = ScreeningIndex::build(&policy);
+        Engine { policy, index }
+    }
+
+    /// The validated policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The screening lookup tables.
+    pub fn index(&self) -> &ScreeningIndex {
+        &self.index
+    }
+
+    /// Decides a call event given as JSON (checked first, every problem reported).
+    pub fn decide_json(&self, event: &Value) -> Result<Decision, Problems> {
+        Ok(self.decide(&read_event(event)?)?)
+    }
+
+    /// Decides only the presentation of a call event given as JSON.
+    pub fn present_json(&self, event: &Value) -> Result<PresentationDecision, Problems> {
+        let event = read_event(event)?;
+        let Prepared { scope, detected, mut trace, .. } = self.prepare(&event)?;
+        let presentation = present_detected(&event, &scope, detected, &mut trace);
+        Ok(PresentationDecision { presentation, trace })
+    }
+
+    /// Screens only a call event given as JSON.
+    pub fn screen_json(&self, event: &Value) -> Result<ScreeningDecision, Problems> {
+        Ok(self.screen_event(&read_event(event)?)?)
+    }
+
+    /// Screens only a call (null screening for calls that are not inbound).
+    pub fn screen_event(&self, event: &CallEvent) -> Result<ScreeningDecision, Error> {
+        let mut p = self.prepare(event)?;
+        let screening = self.screen(event, &p.scope, p.user, &p.detected.requested, &mut p.trace);
+        Ok(ScreeningDecision { screening, trace: p.trace })
+    }
+
+    /// Decides a call: privacy detection, screening, presentation, with one trace.
+    pub fn decide(&self, event: &CallEvent) -> Result<Decision, Error> {
+        let Prepared { scope, user, detected, mut trace } = self.prepare(event)?;
+        let screening = self.screen(event, &scope, user, &detected.requested, &mut trace);
+        let presentation = present_detected(event, &scope, detected, &mut trace);
+        Ok(Decision { presentation, screening, trace })
+    }
+
+    fn prepare<'e>(&'e self, event: &CallEvent) -> Result<Prepared<'e>, Error> {
+        let scope = Scope::resolve(&self.policy, event)?;
+        let user = resolve_user(scope.account, event)?;
+        let mut trace = Trace::default();
+        let detected = detect(event, scope.system, &mut trace);
+        Ok(Prepared { scope, user, detected, trace })
+    }
+
+    fn screen(
+        &self,
+        event: &CallEvent,
+        scope: &Scope<'_>,
+        user: Option<&User>,
+        requested: &Requested,
+        trace: &mut Trace,
+    ) -> Option<Screening> {
+        let cx =
+            Context { policy: &self.policy, index: &self.index, account: scope.account, user, requested };
+        screen(event, &cx, trace)
+    }
+}

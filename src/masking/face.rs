@@ -1,0 +1,194 @@
+//! The JSON face of number masking: the functions `api::call` dispatches to, taking and returning JSON
+//! values exactly as the wasm exports of the same names do.
+
+use super::allocate::{pool_size, read_pool, PoolSizing};
+use super::config::MaskingConfig;
+use super::display::{mask, DisplayPolicy};
+use super::json::{kind, Fields};
+use super::payload::{
+    callback_from_value, parse_callback, parse_status, response_from_value, status_from_value,
+};
+use super::route::{MaskingState, Webhook};
+use super::session::read_sessions;
+use super::signature::{sign, verify, Credentials, WebhookKind};
+use crate::api::ApiError;
+use crate::error::Error;
+use serde::Serialize;
+use serde_json::Value;
+
+/// The exported masking functions (api names = JS names).
+pub const FUNCTIONS: [&str; 14] = [
+    "validatePool",
+    "verifySignature",
+    "signWebhook",
+    "parseCallback",
+    "parseStatus",
+    "parseCallbackResponse",
+    "routeCallback",
+    "allocateSession",
+    "maskNumber",
+    "poolSize",
+    "validateMaskingConfig",
+    "MaskingState.route",
+    "MaskingState.allocate",
+    "MaskingState.handleCallback",
+];
+
+fn out<T: Serialize>(v: T) -> Result<Value, ApiError> {
+    serde_json::to_value(v).map_err(|e| Error::new("result", "internal", e.to_string()).into())
+}
+
+fn arg<'a>(args: &'a [Value], i: usize, name: &str) -> Result<&'a Value, Error> {
+    args.get(i)
+        .filter(|v| !v.is_null())
+        .ok_or_else(|| Error::new(name, "missing", "required argument is missing"))
+}
+
+fn opt_str<'a>(args: &'a [Value], i: usize, name: &str) -> Result<Option<&'a str>, Error> {
+    match args.get(i) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(other) => {
+            Err(Error::new(name, "invalid_type", format!("expected a string, got {}", kind(other))))
+        }
+    }
+}
+
+/// Epoch seconds, as JS passes them (an integral number).
+pub(crate) fn now_arg(args: &[Value], i: usize) -> Result<i64, Error> {
+    let v = arg(args, i, "now")?;
+    v.as_i64()
+        .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64))
+        .ok_or_else(|| Error::new("now", "invalid_type", "expected integral epoch seconds"))
+}
+
+/// `{apiId, key}`.
+fn credentials(v: &Value) -> Result<Credentials, Error> {
+    let f = Fields::of(v, "")?;
+    Credentials::new(f.req_str("apiId")?, f.req_str("key")?)
+}
+
+/// A body that must be given as the raw text (signatures and the worker's path hash the text as received).
+fn raw_body(v: &Value) -> Result<&str, Error> {
+    v.as_str().ok_or_else(|| {
+        Error::new("body", "invalid_type", format!("expected the raw body text, got {}", kind(v)))
+    })
+}
+
+/// A body given as the raw text (a string) or, for convenience, as parsed JSON.
+fn body_value(v: &Value) -> Result<Value, Error> {
+    match v {
+        Value::String(s) => super::json::parse_body(s),
+        other => Ok(other.clone()),
+    }
+}
+
+/// Builds the routing state from JSON (`config`, `sessions`), as the wasm `MaskingState` constructor does.
+pub fn state(config: &Value, sessions: &Value) -> Result<MaskingState, ApiError> {
+    let config = MaskingConfig::from_value(config)?;
+    let sessions = read_sessions(sessions, "sessions")?;
+    Ok(MaskingState::new(config, sessions)?)
+}
+
+/// Builds the routing state from `{config, sessions}`, the argument of the wasm `MaskingState` constructor.
+/// `webhook` (optional) is `{url, apiId, key}`: it enables `handleCallback`.
+pub fn state_from_init(init: &Value) -> Result<MaskingState, ApiError> {
+    let f = Fields::of(init, "init")?;
+    let webhook = match f.get("webhook") {
+        None => None,
+        Some(w) => {
+            let wf = Fields::of(w, "webhook")?;
+            Some(Webhook {
+                url: wf.req_str("url")?.to_owned(),
+                credentials: credentials(w).map_err(|e| e.under("webhook"))?,
+            })
+        }
+    };
+    let st = state(f.req("config")?, f.req("sessions")?)?;
+    Ok(match webhook {
+        Some(w) => st.with_webhook(w),
+        None => st,
+    })
+}
+
+/// Calls masking function `function` with positional JSON `args`.
+pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
+    match function {
+        // verifySignature({kind, url, body, authorization}, {apiId, key}) -> {valid, apiId, kind}
+        "verifySignature" | "signWebhook" => {
+            let req = Fields::of(arg(args, 0, "request")?, "")?;
+            let creds = credentials(arg(args, 1, "credentials")?).map_err(|e| e.under("credentials"))?;
+            let webhook = WebhookKind::parse("kind", req.req_str("kind")?)?;
+            let url = req.req_str("url")?;
+            let body = raw_body(req.req("body")?)?;
+            if function == "signWebhook" {
+                return out(sign(&creds, url, body, webhook)?);
+            }
+            let header = match req.get("authorization") {
+                Some(Value::String(s)) => s.as_str(),
+                Some(other) => {
+                    return Err(Error::new(
+                        "authorization",
+                        "invalid_type",
+                        format!("expected a string, got {}", kind(other)),
+                    )
+                    .into())
+                }
+                None => "",
+            };
+            out(verify(&creds, url, body, webhook, header)?)
+        }
+        "parseCallback" => match arg(args, 0, "body")? {
+            Value::String(s) => out(parse_callback(s)?),
+            other => out(callback_from_value(other)?),
+        },
+        "parseStatus" => match arg(args, 0, "body")? {
+            Value::String(s) => out(parse_status(s)?),
+            other => out(status_from_value(other)?),
+        },
+        "parseCallbackResponse" => out(response_from_value(&body_value(arg(args, 0, "response")?)?)?),
+        // routeCallback(config, sessions, callback, now) -> Routing
+        "routeCallback" => {
+            let st = state(arg(args, 0, "config")?, arg(args, 1, "sessions")?)?;
+            let cb = callback_from_value(&body_value(arg(args, 2, "callback")?)?)?;
+            out(st.route(&cb, now_arg(args, 3)?))
+        }
+        // allocateSession(config, pool, sessions, request, now) -> {session, trace}
+        "allocateSession" => {
+            let pool = read_pool(arg(args, 1, "pool")?)?;
+            let st = state(arg(args, 0, "config")?, arg(args, 2, "sessions")?)?;
+            out(st.allocate(&pool, arg(args, 3, "request")?, now_arg(args, 4)?)?)
+        }
+        // maskNumber(policy, number, role?, secret?) -> {display, masked, reason}
+        "maskNumber" => {
+            let policy = DisplayPolicy::from_value(arg(args, 0, "policy")?, "policy")?;
+            let number = opt_str(args, 1, "number")?
+                .ok_or_else(|| Error::new("number", "missing", "required argument is missing"))?;
+            out(mask(&policy, number, opt_str(args, 2, "role")?, opt_str(args, 3, "secret")?)?)
+        }
+        // The `MaskingState` class, as the JS runners call it: `new MaskingState(args[0]).method(...rest)`.
+        "MaskingState.route" => {
+            let st = state_from_init(arg(args, 0, "init")?)?;
+            out(st.route_body(raw_body(arg(args, 1, "body")?)?, now_arg(args, 2)?)?)
+        }
+        // Returns the routing as JSON text (one string across the wasm boundary instead of an object tree).
+        "MaskingState.handleCallback" => {
+            let st = state_from_init(arg(args, 0, "init")?)?;
+            let header = opt_str(args, 2, "authorization")?.unwrap_or("");
+            let routing = st.handle_callback(raw_body(arg(args, 1, "body")?)?, header, now_arg(args, 3)?)?;
+            Ok(Value::String(routing.to_json()))
+        }
+        "MaskingState.allocate" => {
+            let st = state_from_init(arg(args, 0, "init")?)?;
+            let pool = read_pool(arg(args, 1, "pool")?)?;
+            out(st.allocate(&pool, arg(args, 2, "request")?, now_arg(args, 3)?)?)
+        }
+        // validatePool(pool) -> the pool as the allocator reads it (countries filled in), or every problem
+        "validatePool" => out(read_pool(arg(args, 0, "pool")?)?),
+        "poolSize" => out(pool_size(&PoolSizing::from_value(arg(args, 0, "sizing")?)?)),
+        "validateMaskingConfig" => out(MaskingConfig::from_value(arg(args, 0, "config")?)?),
+        other => {
+            Err(Error::new("function", "unknown_function", format!("no exported function {other:?}")).into())
+        }
+    }
+}

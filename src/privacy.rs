@@ -1,0 +1,442 @@
+//! Caller-ID privacy: whether a call asks for privacy (and from which source), which `privacy_mode` applies
+//! (the most specific of gateway > resource > account > system, default `kazoo`), and what is therefore
+//! presented and signalled on SIP. Emergency calls are never anonymised.
+//!
+//! Hiding the name and hiding the number are one parameterised rule ([`present_part`]): Kazoo shipped
+//! copy-paste bugs exactly where the two were written twice.
+
+use crate::error::Error;
+use crate::event::{CallEvent, Direction, Identity, RpidPrivacy};
+use crate::policy::{Account, Gateway, Part, Policy, PrivacyMode, Resource, System};
+use crate::trace::{Outcome, Trace};
+use serde::Serialize;
+
+/// Where the policy of one call comes from: the system settings, the call's account and, for outbound
+/// calls, the resource and gateway it leaves through.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'p> {
+    pub system: &'p System,
+    pub account: &'p Account,
+    pub resource: Option<&'p Resource>,
+    pub gateway: Option<&'p Gateway>,
+}
+
+impl<'p> Scope<'p> {
+    /// Finds the event's account, resource and gateway in the policy; an unknown one is an error naming the
+    /// event field.
+    pub fn resolve(policy: &'p Policy, event: &CallEvent) -> Result<Self, Error> {
+        let account = policy.account(&event.account).ok_or_else(|| {
+            Error::new("account", "unknown_account", format!("no account {:?} in the policy", event.account))
+        })?;
+        let resource = match &event.resource {
+            Some(id) => Some(policy.resource(id).ok_or_else(|| {
+                Error::new("resource", "unknown_resource", format!("no resource {id:?} in the policy"))
+            })?),
+            None => None,
+        };
+        let gateway = match (&event.gateway, resource) {
+            (Some(id), Some(r)) => Some(r.gateways.iter().find(|g| &g.id == id).ok_or_else(|| {
+                Error::new("gateway", "unknown_gateway", format!("no gateway {id:?} in resource {:?}", r.id))
+            })?),
+            _ => None,
+        };
+        Ok(Scope { system: &policy.system, account, resource, gateway })
+    }
+}
+
+/// One source of a privacy request and what it asked to hide.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Source {
+    /// `flag`, `feature_code`, `sip_privacy`, `remote_party_id` or `presentation`.
+    pub source: &'static str,
+    /// The value that asked (`hide_name`, `*67`, `id`, `full`, `prohib_not_screened`, …).
+    pub value: String,
+    pub hide_name: bool,
+    pub hide_number: bool,
+}
+
+/// The privacy a call asks for: the OR of every source.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Requested {
+    pub hide_name: bool,
+    pub hide_number: bool,
+    pub sources: Vec<Source>,
+}
+
+impl Requested {
+    /// Whether any part is to be hidden.
+    pub fn any(&self) -> bool {
+        self.hide_name || self.hide_number
+    }
+
+    /// Whether `part` is to be hidden.
+    pub fn hides(&self, part: Part) -> bool {
+        match part {
+            Part::Name => self.hide_name,
+            Part::Number => self.hide_number,
+        }
+    }
+
+    fn add(&mut self, source: &'static str, value: &str, hide_name: bool, hide_number: bool) {
+        self.hide_name |= hide_name;
+        self.hide_number |= hide_number;
+        self.sources.push(Source { source, value: value.to_owned(), hide_name, hide_number });
+    }
+}
+
+/// What privacy detection found: the request, and the number to route once a feature code is stripped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detected {
+    pub requested: Requested,
+    pub routed_number: Option<String>,
+}
+
+fn parts(hide_name: bool, hide_number: bool) -> &'static str {
+    match (hide_name, hide_number) {
+        (true, true) => "name and number",
+        (true, false) => "name",
+        (false, true) => "number",
+        (false, false) => "nothing",
+    }
+}
+
+/// Detects the privacy a call asks for, from every source in a fixed order (flags, feature code, SIP
+/// `Privacy`, `Remote-Party-ID`, Asterisk presentation), tracing each one consulted.
+pub fn detect(event: &CallEvent, system: &System, trace: &mut Trace) -> Detected {
+    let mut req = Requested::default();
+
+    if event.hide_name || event.hide_number {
+        let value = match (event.hide_name, event.hide_number) {
+            (true, true) => "hide_name,hide_number",
+            (true, false) => "hide_name",
+            _ => "hide_number",
+        };
+        req.add("flag", value, event.hide_name, event.hide_number);
+        trace.push(
+            "privacy.flags",
+            Outcome::Matched,
+            format!("explicit flags: hide {}", parts(event.hide_name, event.hide_number)),
+        );
+    }
+
+    let routed_number = event.dialled_number.as_ref().map(|dialled| {
+        let dialled = dialled.trim();
+        let code = system
+            .privacy_feature_codes
+            .iter()
+            .filter(|c| dialled.len() > c.len() && dialled.starts_with(c.as_str()))
+            .max_by_key(|c| c.len());
+        match code {
+            Some(code) => {
+                let rest = dialled.get(code.len()..).unwrap_or("").to_owned();
+                req.add("feature_code", code, true, true);
+                trace.push(
+                    "privacy.feature_code",
+                    Outcome::Matched,
+                    format!(
+                        "privacy flag from {code}: hide name and number; {code} stripped, routing {rest}"
+                    ),
+                );
+                rest
+            }
+            None => dialled.to_owned(),
+        }
+    });
+
+    if let Some(tokens) = &event.sip.privacy {
+        sip_privacy(tokens, &mut req, trace);
+    }
+
+    if let Some(rpid) = &event.sip.remote_party_id {
+        match rpid.privacy {
+            Some(p) => {
+                let (name, number) = match p {
+                    RpidPrivacy::Full | RpidPrivacy::Yes => (true, true),
+                    RpidPrivacy::Name => (true, false),
+                    RpidPrivacy::Uri | RpidPrivacy::Number => (false, true),
+                    RpidPrivacy::Off | RpidPrivacy::No => (false, false),
+                };
+                if name || number {
+                    req.add("remote_party_id", p.as_str(), name, number);
+                    trace.push(
+                        "privacy.remote_party_id",
+                        Outcome::Matched,
+                        format!("Remote-Party-ID privacy={p}: hide {}", parts(name, number)),
+                    );
+                } else {
+                    trace.push(
+                        "privacy.remote_party_id",
+                        Outcome::NotMatched,
+                        format!("Remote-Party-ID privacy={p}"),
+                    );
+                }
+            }
+            None => {
+                trace.push("privacy.remote_party_id", Outcome::NotMatched, "Remote-Party-ID without privacy")
+            }
+        }
+    }
+
+    if let Some(pres) = event.sip.presentation {
+        let name = pres.name();
+        if pres.is_restricted() || pres.is_unavailable() {
+            req.add("presentation", name, true, true);
+            let why = if pres.is_restricted() {
+                "restricted by the caller"
+            } else {
+                "not available from the network"
+            };
+            trace.push(
+                "privacy.presentation",
+                Outcome::Matched,
+                format!("presentation {name} ({}): {why}", pres.0),
+            );
+        } else {
+            trace.push(
+                "privacy.presentation",
+                Outcome::NotMatched,
+                format!("presentation {name} ({}): allowed", pres.0),
+            );
+        }
+    }
+
+    if !req.any() {
+        trace.push("privacy.request", Outcome::NotMatched, "no privacy requested");
+    }
+    Detected { requested: req, routed_number }
+}
+
+/// Reads `Privacy` header tokens: `id`, `user`, `header` hide the caller ID; `none` clears what this header
+/// asks (RFC 3323: no privacy); `session`, `critical`, `history` and extension tokens do not touch it.
+fn sip_privacy(tokens: &[String], req: &mut Requested, trace: &mut Trace) {
+    if tokens.iter().any(|t| t == "none") {
+        trace.push(
+            "privacy.sip_privacy",
+            Outcome::NotMatched,
+            format!("Privacy: {}: none clears privacy", tokens.join(";")),
+        );
+        return;
+    }
+    let hiding: Vec<&str> =
+        tokens.iter().map(String::as_str).filter(|t| matches!(*t, "id" | "user" | "header")).collect();
+    let others: Vec<&str> =
+        tokens.iter().map(String::as_str).filter(|t| !matches!(*t, "id" | "user" | "header")).collect();
+    let ignored = if others.is_empty() {
+        String::new()
+    } else {
+        format!(" ({} does not hide the caller ID)", others.join(";"))
+    };
+    match hiding.first() {
+        Some(_) => {
+            req.add("sip_privacy", &hiding.join(";"), true, true);
+            trace.push(
+                "privacy.sip_privacy",
+                Outcome::Matched,
+                format!("Privacy: {}: hide name and number{ignored}", hiding.join(";")),
+            );
+        }
+        None => trace.push(
+            "privacy.sip_privacy",
+            Outcome::NotMatched,
+            format!("Privacy: {}{ignored}", tokens.join(";")),
+        ),
+    }
+}
+
+/// The level of the hierarchy that set the effective privacy mode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ModeFrom {
+    /// `gateway`, `resource`, `account`, `system` or `default`.
+    pub level: &'static str,
+    /// The id of the gateway, resource or account (null for `system` and `default`).
+    pub id: Option<String>,
+    /// For a gateway: its resource.
+    pub resource: Option<String>,
+}
+
+impl ModeFrom {
+    fn describe(&self) -> String {
+        match (self.level, &self.id, &self.resource) {
+            ("gateway", Some(id), Some(r)) => format!("gateway {id} of resource {r}"),
+            (level, Some(id), _) => format!("{level} {id}"),
+            ("default", _, _) => "the built-in default".to_owned(),
+            (level, None, _) => format!("{level} settings"),
+        }
+    }
+}
+
+/// The effective privacy mode: the most specific level that sets one wins (gateway > resource > account >
+/// system), `kazoo` when none does.
+pub fn effective_mode(scope: &Scope<'_>) -> (PrivacyMode, ModeFrom) {
+    let from = |level, id: Option<&str>, resource: Option<&str>| ModeFrom {
+        level,
+        id: id.map(str::to_owned),
+        resource: resource.map(str::to_owned),
+    };
+    let resource_id = scope.resource.map(|r| r.id.as_str());
+    let levels = [
+        scope.gateway.and_then(|g| g.privacy_mode.map(|m| (m, from("gateway", Some(&g.id), resource_id)))),
+        scope.resource.and_then(|r| r.privacy_mode.map(|m| (m, from("resource", Some(&r.id), None)))),
+        scope.account.privacy_mode.map(|m| (m, from("account", Some(&scope.account.id), None))),
+        scope.system.privacy_mode.map(|m| (m, from("system", None, None))),
+    ];
+    levels.into_iter().flatten().next().unwrap_or((PrivacyMode::Kazoo, from("default", None, None)))
+}
+
+/// Which parts were replaced by the anonymous values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Anonymised {
+    pub name: bool,
+    pub number: bool,
+}
+
+/// What to signal on SIP for this call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SipSignal {
+    /// `Privacy` header value to send (`id`), or null for none.
+    pub privacy_header: Option<&'static str>,
+    /// The identity for `P-Asserted-Identity` (mode `sip` with privacy): the real caller ID, for the trusted
+    /// carrier to withhold downstream.
+    pub p_asserted_identity: Option<Identity>,
+    /// `From` display name and user part: the presented caller ID.
+    pub from_display: String,
+    pub from_user: String,
+}
+
+/// How a call's caller ID is presented.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Presentation {
+    pub caller_name: String,
+    pub caller_number: String,
+    /// The dialled number once a privacy feature code is stripped (null without a dialled number).
+    pub routed_number: Option<String>,
+    /// The privacy requested and its sources.
+    pub privacy: Requested,
+    pub anonymised: Anonymised,
+    pub mode: PrivacyMode,
+    pub mode_from: ModeFrom,
+    /// The routed number is an emergency number of the account's country: nothing is anonymised.
+    pub emergency: bool,
+    pub sip: SipSignal,
+}
+
+/// Decides how the call's caller ID is presented, appending each rule consulted to `trace`.
+pub fn present(event: &CallEvent, scope: &Scope<'_>, trace: &mut Trace) -> Presentation {
+    let detected = detect(event, scope.system, trace);
+    present_detected(event, scope, detected, trace)
+}
+
+/// [`present`] for a call whose privacy was already detected (the engine shares one detection between
+/// presentation and screening).
+pub fn present_detected(
+    event: &CallEvent,
+    scope: &Scope<'_>,
+    detected: Detected,
+    trace: &mut Trace,
+) -> Presentation {
+    let Detected { requested, routed_number } = detected;
+    let (mode, mode_from) = effective_mode(scope);
+    trace.push("privacy.mode", Outcome::Set, format!("privacy_mode {mode} from {}", mode_from.describe()));
+
+    let emergency_hit = routed_number.as_deref().and_then(|n| emergency_number(n, scope));
+    let emergency = emergency_hit.is_some();
+    if let Some(n) = emergency_hit {
+        let detail = format!("{n} is an emergency number in {}: privacy not applied", scope.account.country);
+        trace.push(
+            "privacy.emergency",
+            if requested.any() { Outcome::Applied } else { Outcome::Matched },
+            detail,
+        );
+    } else if event.direction == Direction::Outbound && routed_number.is_some() {
+        trace.push("privacy.emergency", Outcome::NotMatched, "not an emergency number");
+    }
+
+    let anonymous_name = scope.account.anonymous_name.as_deref().unwrap_or(&scope.system.anonymous_name);
+    let anonymous_number =
+        scope.account.anonymous_number.as_deref().unwrap_or(&scope.system.anonymous_number);
+    let rule = PartRule { requested: &requested, mode, emergency };
+    let (caller_name, name_done) = rule.present_part(Part::Name, &event.caller_name, anonymous_name, trace);
+    let (caller_number, number_done) =
+        rule.present_part(Part::Number, &event.caller_number, anonymous_number, trace);
+
+    let signal = requested.any() && !emergency;
+    let p_asserted_identity = (signal && mode == PrivacyMode::Sip).then(|| Identity {
+        display: Some(event.caller_name.clone()).filter(|s| !s.is_empty()),
+        user: Some(event.caller_number.clone()).filter(|s| !s.is_empty()),
+    });
+    if signal {
+        let pai = if p_asserted_identity.is_some() {
+            "; P-Asserted-Identity carries the real caller ID"
+        } else {
+            ""
+        };
+        trace.push("privacy.sip", Outcome::Applied, format!("Privacy: id{pai}"));
+    } else {
+        trace.push("privacy.sip", Outcome::Skipped, "no privacy to signal");
+    }
+    let sip = SipSignal {
+        privacy_header: signal.then_some("id"),
+        p_asserted_identity,
+        from_display: caller_name.clone(),
+        from_user: caller_number.clone(),
+    };
+    Presentation {
+        caller_name,
+        caller_number,
+        routed_number,
+        privacy: requested,
+        anonymised: Anonymised { name: name_done, number: number_done },
+        mode,
+        mode_from,
+        emergency,
+        sip,
+    }
+}
+
+/// The emergency number `routed` is (ignoring spaces and dashes), if it is one for the account's country.
+fn emergency_number<'s>(routed: &str, scope: &Scope<'s>) -> Option<&'s str> {
+    let digits: String = routed.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
+    scope.system.emergency_for(&scope.account.country).iter().map(String::as_str).find(|n| *n == digits)
+}
+
+/// The inputs of the one rule that decides each part of the caller ID.
+struct PartRule<'r> {
+    requested: &'r Requested,
+    mode: PrivacyMode,
+    emergency: bool,
+}
+
+impl PartRule<'_> {
+    /// Presents one part of the caller ID: anonymised when privacy is requested for it, the mode covers it
+    /// and the call is not an emergency call; as is otherwise. Returns the value and whether it was replaced.
+    fn present_part(&self, part: Part, real: &str, anonymous: &str, trace: &mut Trace) -> (String, bool) {
+        let rule = match part {
+            Part::Name => "privacy.name",
+            Part::Number => "privacy.number",
+        };
+        if !self.requested.hides(part) {
+            trace.push(rule, Outcome::Kept, format!("{part} presented: no privacy requested for it"));
+            (real.to_owned(), false)
+        } else if self.emergency {
+            trace.push(rule, Outcome::Kept, format!("{part} presented: emergency call"));
+            (real.to_owned(), false)
+        } else if self.mode.covers(part) {
+            trace.push(
+                rule,
+                Outcome::Applied,
+                format!("{part} anonymised ({}): {real:?} -> {anonymous:?}", self.mode),
+            );
+            (anonymous.to_owned(), true)
+        } else if self.mode == PrivacyMode::Sip {
+            trace.push(rule, Outcome::Kept, format!("{part} passed as is: sip mode signals privacy instead"));
+            (real.to_owned(), false)
+        } else {
+            trace.push(
+                rule,
+                Outcome::Kept,
+                format!("{part} passed as is: {} does not anonymise the {part}", self.mode),
+            );
+            (real.to_owned(), false)
+        }
+    }
+}

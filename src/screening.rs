@@ -1,0 +1,514 @@
+//! Inbound call screening: allowlist, anonymous-call rejection (433), account blocklists (603), prefix
+//! rules (603) and user blocklists, in that documented precedence, on caller IDs normalised to E.164 with the
+//! account's country after the account's `in_callerid` rewrite rules. Lookups go through a [`ScreeningIndex`]
+//! built once per policy version; nothing scans a list per call.
+
+use crate::callerid_rules::rewrite;
+use crate::error::Error;
+use crate::event::{CallEvent, Direction};
+use crate::index::KeyIndex;
+use crate::lists::{is_all_zero, NumberEntry, PrefixEntry, UserEntry, E164};
+use crate::policy::{Account, Policy, User};
+use crate::privacy::Requested;
+use crate::reader::named_enum;
+use crate::trace::{Outcome, Trace};
+use serde::Serialize;
+use std::collections::HashMap;
+
+named_enum! {
+    /// What happens to the call.
+    pub enum Action {
+        Allow = "allow",
+        Reject = "reject",
+    }
+}
+
+named_enum! {
+    /// The rule that decided, in precedence order.
+    pub enum Rule {
+        /// The caller is on the account's allowlist: nothing else is consulted.
+        Allowlist = "allowlist",
+        /// Anonymous caller and anonymous rejection on (account/system setting or an active list): 433.
+        Anonymous = "anonymous",
+        /// The number is on an active account blocklist: 603.
+        AccountBlocklist = "account_blocklist",
+        /// The number starts with a prefix of an active account blocklist (longest wins): 603.
+        Prefix = "prefix",
+        /// The number is on the destination user's blocklist: 603, play "user-unreachable".
+        UserBlocklist = "user_blocklist",
+        /// No rule matched: the call goes through.
+        NoMatch = "no_match",
+    }
+}
+
+/// The list that decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ListRef {
+    /// `allowlist` (the account's), `blocklist` (an account blocklist) or `user_blocklist`.
+    pub kind: &'static str,
+    /// The blocklist id, or the account id for an allowlist, or the user id for a user blocklist.
+    pub id: String,
+    /// The blocklist name (account blocklists only).
+    pub name: Option<String>,
+}
+
+/// The entry that decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntryRef {
+    /// The entry id (user blocklist entries).
+    pub id: Option<String>,
+    /// The number or prefix as written in the list.
+    pub written: String,
+    /// Its normalised form (`+` and digits; for a prefix, the prefix).
+    pub e164: String,
+    pub label: Option<String>,
+}
+
+impl From<&NumberEntry> for EntryRef {
+    fn from(e: &NumberEntry) -> Self {
+        EntryRef { id: None, written: e.number.clone(), e164: e.e164.to_string(), label: e.label.clone() }
+    }
+}
+
+impl From<&PrefixEntry> for EntryRef {
+    fn from(e: &PrefixEntry) -> Self {
+        EntryRef {
+            id: None,
+            written: e.prefix.clone(),
+            e164: e.e164_prefix.to_string(),
+            label: e.label.clone(),
+        }
+    }
+}
+
+impl From<&UserEntry> for EntryRef {
+    fn from(e: &UserEntry) -> Self {
+        EntryRef {
+            id: Some(e.id.clone()),
+            written: e.number.clone(),
+            e164: e.e164.to_string(),
+            label: e.label.clone(),
+        }
+    }
+}
+
+/// What screening made of the caller.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Caller {
+    /// The number looked up, as received (caller number, or the P-Asserted-Identity user when the caller
+    /// number is not a phone number).
+    pub number: String,
+    /// `caller_number` or `p_asserted_identity` (null when neither is a phone number).
+    pub source: Option<&'static str>,
+    /// The number after the `in_callerid` rule that matched (null when none did).
+    pub rewritten: Option<String>,
+    /// The normalised number (null when it could not be read as a phone number).
+    pub e164: Option<String>,
+    pub anonymous: bool,
+    /// Why the call counts as anonymous.
+    pub anonymous_because: Vec<String>,
+}
+
+/// The screening verdict of an inbound call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Screening {
+    pub action: Action,
+    /// 433 (anonymity disallowed) or 603 (decline) for a rejection, null when allowed.
+    pub sip_code: Option<u16>,
+    pub rule: Rule,
+    /// The announcement to play before hanging up, when the platform answers instead of rejecting
+    /// (`user-unreachable` for a user blocklist, as Wazo does).
+    pub prompt: Option<&'static str>,
+    /// The setting that rejected an anonymous call (`account.block_anonymous_caller_id`,
+    /// `system.block_anonymous_caller_id`), when no list did.
+    pub setting: Option<&'static str>,
+    pub list: Option<ListRef>,
+    pub entry: Option<EntryRef>,
+    pub caller: Caller,
+}
+
+/// One blocklist's tables.
+#[derive(Debug, Clone, Default)]
+struct ListIndex {
+    numbers: KeyIndex,
+    prefixes: KeyIndex,
+}
+
+/// One account's tables.
+#[derive(Debug, Clone, Default)]
+struct AccountIndex {
+    /// Positions in `policy.blocklists` of the active lists, in the account's order.
+    active: Vec<usize>,
+    allow_numbers: KeyIndex,
+    allow_prefixes: KeyIndex,
+    /// User id -> (position in `account.users`, table of the user's blocklist).
+    users: HashMap<String, (usize, KeyIndex)>,
+}
+
+/// The lookup tables of a policy version: built once, shared by every call.
+#[derive(Debug, Clone, Default)]
+pub struct ScreeningIndex {
+    lists: Vec<ListIndex>,
+    accounts: HashMap<String, AccountIndex>,
+}
+
+fn table<T>(entries: &[T], key: impl Fn(&T) -> E164) -> KeyIndex {
+    KeyIndex::build(entries.iter().enumerate().map(|(i, e)| (key(e), u32::try_from(i).unwrap_or(u32::MAX))))
+}
+
+impl ScreeningIndex {
+    /// Builds the tables of a validated policy.
+    pub fn build(policy: &Policy) -> ScreeningIndex {
+        let lists = policy
+            .blocklists
+            .iter()
+            .map(|b| ListIndex {
+                numbers: table(&b.numbers, |e| e.e164),
+                prefixes: table(&b.prefixes, |e| e.e164_prefix),
+            })
+            .collect();
+        let position: HashMap<&str, usize> =
+            policy.blocklists.iter().enumerate().map(|(i, b)| (b.id.as_str(), i)).collect();
+        let accounts = policy
+            .accounts
+            .iter()
+            .map(|a| {
+                let index = AccountIndex {
+                    active: a.blocklists.iter().filter_map(|id| position.get(id.as_str()).copied()).collect(),
+                    allow_numbers: table(&a.allowlist.numbers, |e| e.e164),
+                    allow_prefixes: table(&a.allowlist.prefixes, |e| e.e164_prefix),
+                    users: a
+                        .users
+                        .iter()
+                        .enumerate()
+                        .map(|(i, u)| (u.id.clone(), (i, table(&u.blocklist, |e| e.e164))))
+                        .collect(),
+                };
+                (a.id.clone(), index)
+            })
+            .collect();
+        ScreeningIndex { lists, accounts }
+    }
+
+    /// Heap bytes of the number and prefix tables (entries themselves live in the policy).
+    pub fn table_bytes(&self) -> usize {
+        let lists: usize = self.lists.iter().map(|l| l.numbers.heap_bytes() + l.prefixes.heap_bytes()).sum();
+        let accounts: usize = self
+            .accounts
+            .values()
+            .map(|a| {
+                a.allow_numbers.heap_bytes()
+                    + a.allow_prefixes.heap_bytes()
+                    + a.users.values().map(|(_, t)| t.heap_bytes()).sum::<usize>()
+            })
+            .sum();
+        lists + accounts
+    }
+}
+
+/// The destination user of a call, checked against the account (an unknown user is an error on
+/// `destination_user`).
+pub fn resolve_user<'p>(account: &'p Account, event: &CallEvent) -> Result<Option<&'p User>, Error> {
+    match &event.destination_user {
+        None => Ok(None),
+        Some(id) => account.users.iter().find(|u| &u.id == id).map(Some).ok_or_else(|| {
+            Error::new(
+                "destination_user",
+                "unknown_user",
+                format!("no user {id:?} in account {:?}", account.id),
+            )
+        }),
+    }
+}
+
+/// Everything screening reads for one call.
+pub struct Context<'a> {
+    pub policy: &'a Policy,
+    pub index: &'a ScreeningIndex,
+    pub account: &'a Account,
+    pub user: Option<&'a User>,
+    /// The privacy the call asks for, as privacy detection found it (one detection for both halves).
+    pub requested: &'a Requested,
+}
+
+/// Screens a call; `None` (with a trace line) for calls that are not inbound.
+pub fn screen(event: &CallEvent, cx: &Context<'_>, trace: &mut Trace) -> Option<Screening> {
+    if event.direction != Direction::Inbound {
+        trace.push(
+            "screening.scope",
+            Outcome::Skipped,
+            format!("{} calls are not screened", event.direction),
+        );
+        return None;
+    }
+    let empty = AccountIndex::default();
+    let ai = cx.index.accounts.get(&cx.account.id).unwrap_or(&empty);
+    let mut caller = read_caller(event, cx.account, trace);
+    detect_anonymous(event, cx, &mut caller, trace);
+    let key = caller.e164.as_deref().and_then(E164::parse);
+    let verdict = |rule: Rule, list: Option<ListRef>, entry: Option<EntryRef>, caller: Caller| {
+        let (action, sip_code, prompt) = match rule {
+            Rule::Allowlist | Rule::NoMatch => (Action::Allow, None, None),
+            Rule::Anonymous => (Action::Reject, Some(433), None),
+            Rule::AccountBlocklist | Rule::Prefix => (Action::Reject, Some(603), None),
+            Rule::UserBlocklist => (Action::Reject, Some(603), Some("user-unreachable")),
+        };
+        Screening { action, sip_code, rule, prompt, setting: None, list, entry, caller }
+    };
+
+    // 1. Allowlist: overrides every block.
+    if let Some(k) = key {
+        let a = &cx.account.allowlist;
+        let hit =
+            ai.allow_numbers.get(k).and_then(|i| a.numbers.get(i as usize).map(EntryRef::from)).or_else(
+                || {
+                    ai.allow_prefixes
+                        .longest_prefix(k)
+                        .and_then(|(i, _)| a.prefixes.get(i as usize).map(EntryRef::from))
+                },
+            );
+        if let Some(entry) = hit {
+            trace.push(
+                "screening.allowlist",
+                Outcome::Matched,
+                format!("{k} allowed by {} of account {}", entry.written, cx.account.id),
+            );
+            let list = ListRef { kind: "allowlist", id: cx.account.id.clone(), name: None };
+            return Some(finish(verdict(Rule::Allowlist, Some(list), Some(entry), caller), trace));
+        }
+        trace.push("screening.allowlist", Outcome::NotMatched, format!("{k} not on the allowlist"));
+    }
+
+    // 2. Anonymous rejection: the account setting (else the system's), or any active list's switch.
+    if caller.anonymous {
+        let setting = match cx.account.block_anonymous_caller_id {
+            Some(true) => Some("account.block_anonymous_caller_id"),
+            Some(false) => None,
+            None => cx.policy.system.block_anonymous_caller_id.then_some("system.block_anonymous_caller_id"),
+        };
+        let list = ai.active.iter().filter_map(|&i| cx.policy.blocklists.get(i)).find(|b| b.block_anonymous);
+        if setting.is_some() || list.is_some() {
+            let by = match (setting, list) {
+                (Some(s), _) => s.to_owned(),
+                (None, Some(b)) => format!("blocklist {} ({}) block_anonymous", b.id, b.name),
+                (None, None) => String::new(),
+            };
+            trace.push(
+                "screening.anonymous_rejection",
+                Outcome::Matched,
+                format!("anonymous call rejected by {by}"),
+            );
+            let list_ref = if setting.is_none() {
+                list.map(|b| ListRef { kind: "blocklist", id: b.id.clone(), name: Some(b.name.clone()) })
+            } else {
+                None
+            };
+            let mut s = verdict(Rule::Anonymous, list_ref, None, caller);
+            s.setting = setting;
+            return Some(finish(s, trace));
+        }
+        trace.push(
+            "screening.anonymous_rejection",
+            Outcome::NotMatched,
+            "anonymous calls are not rejected for this account",
+        );
+    }
+
+    let Some(k) = key else {
+        for rule in ["screening.blocklist", "screening.prefix", "screening.user_blocklist"] {
+            trace.push(rule, Outcome::Skipped, "no phone number to look up");
+        }
+        return Some(finish(verdict(Rule::NoMatch, None, None, caller), trace));
+    };
+
+    // 3. Account blocklists, exact number, in the account's order.
+    let active =
+        || ai.active.iter().filter_map(|&i| Some((cx.policy.blocklists.get(i)?, cx.index.lists.get(i)?)));
+    for (list, idx) in active() {
+        if let Some(entry) = idx.numbers.get(k).and_then(|i| list.numbers.get(i as usize)) {
+            trace.push(
+                "screening.blocklist",
+                Outcome::Matched,
+                format!("{k} is on blocklist {} ({}) as {}", list.id, list.name, entry.number),
+            );
+            let list_ref = ListRef { kind: "blocklist", id: list.id.clone(), name: Some(list.name.clone()) };
+            return Some(finish(
+                verdict(Rule::AccountBlocklist, Some(list_ref), Some(entry.into()), caller),
+                trace,
+            ));
+        }
+    }
+    trace.push(
+        "screening.blocklist",
+        Outcome::NotMatched,
+        format!("{k} is on no active blocklist ({} active)", ai.active.len()),
+    );
+
+    // 4. Prefix rules of the active lists: the longest prefix wins, then the earlier list.
+    let best = active()
+        .filter_map(|(list, idx)| {
+            let (i, len) = idx.prefixes.longest_prefix(k)?;
+            Some((len, list, list.prefixes.get(i as usize)?))
+        })
+        .fold(None, |best: Option<(usize, _, _)>, cur| match best {
+            Some(b) if b.0 >= cur.0 => Some(b),
+            _ => Some(cur),
+        });
+    if let Some((_, list, entry)) = best {
+        trace.push(
+            "screening.prefix",
+            Outcome::Matched,
+            format!("{k} starts with {} of blocklist {} ({})", entry.e164_prefix, list.id, list.name),
+        );
+        let list_ref = ListRef { kind: "blocklist", id: list.id.clone(), name: Some(list.name.clone()) };
+        return Some(finish(verdict(Rule::Prefix, Some(list_ref), Some(entry.into()), caller), trace));
+    }
+    trace.push("screening.prefix", Outcome::NotMatched, format!("{k} matches no prefix rule"));
+
+    // 5. The destination user's blocklist (external calls to that user only).
+    match cx.user {
+        Some(user) => {
+            let hit = ai
+                .users
+                .get(&user.id)
+                .and_then(|(_, t)| t.get(k))
+                .and_then(|i| user.blocklist.get(i as usize));
+            if let Some(entry) = hit {
+                trace.push(
+                    "screening.user_blocklist",
+                    Outcome::Matched,
+                    format!("{k} is on the blocklist of user {}", user.id),
+                );
+                let list_ref = ListRef { kind: "user_blocklist", id: user.id.clone(), name: None };
+                return Some(finish(
+                    verdict(Rule::UserBlocklist, Some(list_ref), Some(entry.into()), caller),
+                    trace,
+                ));
+            }
+            trace.push(
+                "screening.user_blocklist",
+                Outcome::NotMatched,
+                format!("{k} is not on the blocklist of user {}", user.id),
+            );
+        }
+        None => {
+            trace.push("screening.user_blocklist", Outcome::Skipped, "the call is not destined to a user")
+        }
+    }
+    Some(finish(verdict(Rule::NoMatch, None, None, caller), trace))
+}
+
+fn finish(s: Screening, trace: &mut Trace) -> Screening {
+    let (outcome, what) = match (s.action, s.sip_code) {
+        (Action::Reject, Some(code)) => (Outcome::Rejected, format!("reject {code} ({})", s.rule)),
+        (Action::Reject, None) => (Outcome::Rejected, format!("reject ({})", s.rule)),
+        (Action::Allow, _) => (Outcome::Allowed, format!("allow ({})", s.rule)),
+    };
+    trace.push("screening.verdict", outcome, what);
+    s
+}
+
+/// Rewrites (first matching `in_callerid` rule) and normalises the caller number with the account's
+/// country; falls back to the `P-Asserted-Identity` user when the caller number is not a phone number.
+fn read_caller(event: &CallEvent, account: &Account, trace: &mut Trace) -> Caller {
+    let mut caller = Caller { number: event.caller_number.clone(), ..Caller::default() };
+    let pai = event.sip.p_asserted_identity.as_ref().and_then(|p| p.user.as_deref());
+    let candidates =
+        [Some(("caller_number", event.caller_number.as_str())), pai.map(|u| ("p_asserted_identity", u))];
+    let mut tried = false;
+    for (source, raw) in candidates.into_iter().flatten() {
+        let raw = raw.trim();
+        if raw.is_empty() || is_all_zero(raw) {
+            continue;
+        }
+        tried = true;
+        let (rewritten, number) = match rewrite(&account.in_callerid, raw) {
+            Some((i, out)) => {
+                let rule = account.in_callerid.get(i).map(|r| r.pattern_source.as_str()).unwrap_or("");
+                trace.push(
+                    "screening.in_callerid",
+                    Outcome::Applied,
+                    format!("rule {i} ({rule}) rewrote {source} {raw} -> {out}"),
+                );
+                (Some(out.clone()), out)
+            }
+            None => {
+                if !account.in_callerid.is_empty() {
+                    trace.push(
+                        "screening.in_callerid",
+                        Outcome::NotMatched,
+                        format!("no rule matches {source} {raw}"),
+                    );
+                }
+                (None, raw.to_owned())
+            }
+        };
+        match crate::phone::normalize(&number, &account.country) {
+            Ok(n) if E164::parse(&n.e164).is_some() => {
+                trace.push(
+                    "screening.normalize",
+                    Outcome::Set,
+                    format!("{source} {number} read in {} as {}", account.country, n.e164),
+                );
+                caller = Caller {
+                    number: raw.to_owned(),
+                    source: Some(source),
+                    rewritten,
+                    e164: Some(n.e164),
+                    ..Caller::default()
+                };
+                return caller;
+            }
+            Ok(n) => trace.push(
+                "screening.normalize",
+                Outcome::NotMatched,
+                format!("{source} {number}: {} is too long", n.e164),
+            ),
+            Err(e) => trace.push(
+                "screening.normalize",
+                Outcome::NotMatched,
+                format!("{source} {number:?}: {}", e.message),
+            ),
+        }
+    }
+    if !tried {
+        trace.push("screening.normalize", Outcome::NotMatched, "no caller number");
+    }
+    caller
+}
+
+/// Kazoo's anonymity test: privacy requested, an empty or all-zero number, and (when switched on) a
+/// case-insensitive exact match in `anonymous_cid_names` / `anonymous_cid_numbers`.
+fn detect_anonymous(event: &CallEvent, cx: &Context<'_>, caller: &mut Caller, trace: &mut Trace) {
+    let sys = &cx.policy.system;
+    let mut why = Vec::new();
+    if cx.requested.any() {
+        let sources: Vec<String> =
+            cx.requested.sources.iter().map(|s| format!("{} {}", s.source, s.value)).collect();
+        why.push(format!("privacy requested ({})", sources.join(", ")));
+    }
+    let number = event.caller_number.trim();
+    if number.is_empty() {
+        why.push("empty caller number".to_owned());
+    } else if is_all_zero(number) {
+        why.push(format!("all-zero caller number {number}"));
+    }
+    if sys.check_additional_anonymous_cid_numbers
+        && sys.anonymous_cid_numbers.iter().any(|n| n.eq_ignore_ascii_case(number))
+    {
+        why.push(format!("caller number {number:?} is in anonymous_cid_numbers"));
+    }
+    let name = event.caller_name.trim();
+    if sys.check_additional_anonymous_cid_names
+        && sys.anonymous_cid_names.iter().any(|n| n.to_lowercase() == name.to_lowercase())
+    {
+        why.push(format!("caller name {name:?} is in anonymous_cid_names"));
+    }
+    if why.is_empty() {
+        trace.push("screening.anonymous", Outcome::NotMatched, "caller ID present and not anonymous");
+    } else {
+        trace.push("screening.anonymous", Outcome::Matched, why.join("; "));
+    }
+    caller.anonymous = !why.is_empty();
+    caller.anonymous_because = why;
+}

@@ -1,0 +1,57 @@
+//! The decision trace: the ordered list of rules a decision consulted and what each concluded, so the admin
+//! page (and a support engineer reading a webhook log) can see *why* a call was presented or screened as it
+//! was. One trace per decision: privacy and screening append to the same one.
+//!
+//! JSON shape (stable): `[{"rule": "privacy.mode", "outcome": "set", "detail": "hide_name from gateway gw-2 of
+//! resource carrier-a"}, …]`. `rule` is a dotted name from a fixed set (documented in docs/privacy.md and
+//! docs/screening.md); `outcome` is one of [`Outcome`]; `detail` is for people and may change wording.
+
+use crate::reader::named_enum;
+use serde::Serialize;
+
+named_enum! {
+    /// What one rule concluded.
+    pub enum Outcome {
+        /// The rule's condition held (a privacy source was present, a list entry hit).
+        Matched = "matched",
+        /// The rule was consulted and its condition did not hold.
+        NotMatched = "not_matched",
+        /// The rule does not apply to this call (scope, missing input, an earlier verdict).
+        Skipped = "skipped",
+        /// A value was chosen (the effective mode, the number used for screening).
+        Set = "set",
+        /// A change was made to what is presented or signalled.
+        Applied = "applied",
+        /// A value was left as it was on purpose (sip mode, emergency bypass).
+        Kept = "kept",
+        /// The final screening verdict: the call goes through.
+        Allowed = "allowed",
+        /// The final screening verdict: the call is rejected.
+        Rejected = "rejected",
+    }
+}
+
+/// One line of the trace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    pub rule: &'static str,
+    pub outcome: Outcome,
+    pub detail: String,
+}
+
+/// The ordered trace of one decision.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Trace(pub Vec<Step>);
+
+impl Trace {
+    /// Appends a step.
+    pub fn push(&mut self, rule: &'static str, outcome: Outcome, detail: impl Into<String>) {
+        self.0.push(Step { rule, outcome, detail: detail.into() });
+    }
+
+    /// The steps of one rule, in order (for tests and callers that look for one rule).
+    pub fn of<'a>(&'a self, rule: &'a str) -> impl Iterator<Item = &'a Step> + 'a {
+        self.0.iter().filter(move |s| s.rule == rule)
+    }
+}
