@@ -65,7 +65,7 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
             let results = crate::phone::normalize_many(&numbers, arg_str(args, 1, "country")?)?;
             Ok(to_value(results.into_iter().map(crate::phone::Outcome::from).collect::<Vec<_>>()))
         }
-// ---- end phone ----
+        // ---- end phone ----
         // ---- policy (caller-ID privacy and screening) ----
         "validatePolicy" => Ok(to_value(crate::policy::validate_policy(arg(args, 0, "policy")?)?)),
         "decidePresentation" => {

@@ -462,7 +462,7 @@ pub fn looking_at(ast: &Ast, s: &[u8]) -> Option<(usize, Spans)> {
         caps: &mut Spans,
         k: &mut dyn FnMut(usize, &mut Spans) -> bool,
     ) -> bool {
-        if max.map_or(true, |mx| count < mx)
+        if max.is_none_or(|mx| count < mx)
             && m(inner, s, i, caps, &mut |j, caps: &mut Vec<_>| {
                 j != i && rep(inner, min, max, count + 1, s, j, caps, k)
             })
