@@ -159,19 +159,15 @@ fn extract_country_code(s: &str, default: Option<&Region>) -> Result<Option<(u16
         return Ok(None);
     }
     let body = s.trim_start_matches(text::is_plus);
-    let explicit = if body.len() != s.len() {
-        Some(text::normalize(body))
+    let full = if body.len() != s.len() {
+        text::normalize(body)
     } else {
         let n = text::normalize(s);
         match default.and_then(|r| strip_idd(&n, r)) {
-            Some(rest) => Some(rest.to_owned()),
-            None => {
-                let Some(r) = default else { return Ok(None) };
-                return Ok(default_code_prefix(&n, r).map(|nn| (r.cc, nn)));
-            }
+            Some(rest) => rest.to_owned(),
+            None => return Ok(default.and_then(|r| default_code_prefix(&n, r).map(|nn| (r.cc, nn)))),
         }
     };
-    let full = explicit.unwrap_or_default();
     if full.len() <= MIN_LENGTH_FOR_NSN {
         return Err(ParseError::TooShortAfterIdd);
     }
