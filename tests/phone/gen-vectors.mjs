@@ -64,12 +64,12 @@ const CASES = [
   ['IDD followed by 0', '00 0 6 12 34 56 78', 'FR'],
   ['garbage: word', 'anonymous', 'FR'],
   ['garbage: e-mail', 'john.doe@example.com', 'US'],
-  ['garbage: empty', '', 'GB'],
+  ['garbage: blank', '   ', 'GB'],
   ['garbage: plus only', '+', 'DE'],
   ['garbage: bad phone-context', 'tel:253-0000;phone-context=', 'US'],
   ['unknown country', '01 23 45 67 89', 'XX'],
   ['country that is not alpha-2', '01 23 45 67 89', 'FRA'],
-  ['empty country', '+33 6 12 34 56 78', ''],
+  ['blank country', '+33 6 12 34 56 78', '  '],
 ];
 
 function expectOf(result) {
