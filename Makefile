@@ -21,7 +21,7 @@ test: build
 	@scripts/test.sh
 
 test-rust: setup
-	cargo test --all-targets
+	cargo test
 
 test-wasm: build
 	@scripts/test-wasm.sh

@@ -8,7 +8,7 @@ export PATH="$PWD/node_modules/.bin:$PATH"
 step() { printf '\n== %s\n' "$*"; }
 
 step "cargo test (native)"
-cargo test --all-targets
+cargo test
 step "cargo fmt --check / clippy -D warnings"
 cargo fmt --check
 cargo clippy -q --all-targets -- -D warnings

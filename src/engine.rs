@@ -78,9 +78,13 @@ impl Engine {
 
     /// Decides only the presentation of a call event given as JSON.
     pub fn present_json(&self, event: &Value) -> Result<PresentationDecision, Problems> {
-        let event = read_event(event)?;
-        let Prepared { scope, detected, mut trace, .. } = self.prepare(&event)?;
-        let presentation = present_detected(&event, &scope, detected, &mut trace);
+        Ok(self.present(&read_event(event)?)?)
+    }
+
+    /// Decides only the presentation of a call.
+    pub fn present(&self, event: &CallEvent) -> Result<PresentationDecision, Error> {
+        let Prepared { scope, detected, mut trace, .. } = self.prepare(event)?;
+        let presentation = present_detected(event, &scope, detected, &mut trace);
         Ok(PresentationDecision { presentation, trace })
     }
 

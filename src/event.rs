@@ -268,8 +268,9 @@ fn is_token_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "-.!%*_+`'~".contains(c)
 }
 
-/// Splits a `Privacy` header value into lower-cased tokens (`;` separated per RFC 3323; `,` and spaces are
-/// accepted too, as several headers get folded that way). An empty value or a non-token is malformed.
+/// Splits a `Privacy` header value into lower-cased tokens (`;` separated per RFC 3323; `,` is accepted too,
+/// as several headers get folded that way; spaces around tokens are ignored). An empty value or a non-token
+/// is malformed.
 pub fn parse_privacy_tokens(s: &str) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     for raw in s.split([';', ',']) {

@@ -259,14 +259,15 @@ pub fn screen(event: &CallEvent, cx: &Context<'_>, trace: &mut Trace) -> Option<
     // 1. Allowlist: overrides every block.
     if let Some(k) = key {
         let a = &cx.account.allowlist;
-        let hit =
-            ai.allow_numbers.get(k).and_then(|i| a.numbers.get(i as usize).map(EntryRef::from)).or_else(
-                || {
-                    ai.allow_prefixes
-                        .longest_prefix(k)
-                        .and_then(|(i, _)| a.prefixes.get(i as usize).map(EntryRef::from))
-                },
-            );
+        let by_number =
+            || ai.allow_numbers.get(k).and_then(|i| a.numbers.get(i as usize)).map(EntryRef::from);
+        let by_prefix = || {
+            ai.allow_prefixes
+                .longest_prefix(k)
+                .and_then(|(i, _)| a.prefixes.get(i as usize))
+                .map(EntryRef::from)
+        };
+        let hit = by_number().or_else(by_prefix);
         if let Some(entry) = hit {
             trace.push(
                 "screening.allowlist",
@@ -287,22 +288,20 @@ pub fn screen(event: &CallEvent, cx: &Context<'_>, trace: &mut Trace) -> Option<
             None => cx.policy.system.block_anonymous_caller_id.then_some("system.block_anonymous_caller_id"),
         };
         let list = ai.active.iter().filter_map(|&i| cx.policy.blocklists.get(i)).find(|b| b.block_anonymous);
-        if setting.is_some() || list.is_some() {
-            let by = match (setting, list) {
-                (Some(s), _) => s.to_owned(),
-                (None, Some(b)) => format!("blocklist {} ({}) block_anonymous", b.id, b.name),
-                (None, None) => String::new(),
-            };
+        let by = match (setting, list) {
+            (Some(s), _) => Some((s.to_owned(), None)),
+            (None, Some(b)) => Some((
+                format!("blocklist {} ({}) block_anonymous", b.id, b.name),
+                Some(ListRef { kind: "blocklist", id: b.id.clone(), name: Some(b.name.clone()) }),
+            )),
+            (None, None) => None,
+        };
+        if let Some((by, list_ref)) = by {
             trace.push(
                 "screening.anonymous_rejection",
                 Outcome::Matched,
                 format!("anonymous call rejected by {by}"),
             );
-            let list_ref = if setting.is_none() {
-                list.map(|b| ListRef { kind: "blocklist", id: b.id.clone(), name: Some(b.name.clone()) })
-            } else {
-                None
-            };
             let mut s = verdict(Rule::Anonymous, list_ref, None, caller);
             s.setting = setting;
             return Some(finish(s, trace));

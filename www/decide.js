@@ -63,7 +63,7 @@ export function renderDecision(out, d) {
   const s = d.screening;
   if (s) {
     const rejected = s.verdict === "reject" || s.action === "reject" || s.blocked === true;
-    const label = rejected ? `Rejected${s.sip_code ? ` ${s.sip_code}` : ""}${s.reason ? ` (${s.reason})` : ""}` : "Allowed";
+    const label = rejected ? `Rejected ${s.sip_code ?? ""} (${s.rule})` : `Allowed (${s.rule})`;
     parts.push(el("p", {}, el("span", { class: `verdict ${rejected ? "rejected" : "allowed"}`, id: "verdict" }, label)));
     parts.push(el("h3", {}, "Screening"), dl(s));
   } else {
