@@ -55,6 +55,17 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
         "normalize" => {
             Ok(to_value(crate::phone::normalize(arg_str(args, 0, "number")?, arg_str(args, 1, "country")?)?))
         }
+        // ---- phone ----
+        "normalizeMany" => {
+            let numbers: Vec<String> = args
+                .first()
+                .and_then(Value::as_array)
+                .and_then(|a| a.iter().map(|v| v.as_str().map(str::to_owned)).collect())
+                .ok_or_else(|| Error::new("numbers", "invalid_type", "expected an array of strings"))?;
+            let results = crate::phone::normalize_many(&numbers, arg_str(args, 1, "country")?)?;
+            Ok(to_value(results.into_iter().map(crate::phone::Outcome::from).collect::<Vec<_>>()))
+        }
+        // ---- end phone ----
         // ---- policy (caller-ID privacy and screening) ----
         "validatePolicy" => Ok(to_value(crate::policy::validate_policy(arg(args, 0, "policy")?)?)),
         "decidePresentation" => {

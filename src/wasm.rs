@@ -54,6 +54,21 @@ pub fn normalize(number: &str, country: &str) -> Result<JsValue, js_sys::Error> 
     to_js(&crate::phone::normalize(number, country).map_err(into_error)?)
 }
 
+// ---- phone ----
+/// Normalises a list of numbers with one default `country` in one call; bad entries are reported as values
+/// (`{ error }` with field `numbers[i]`), so bulk imports neither stop at the first one nor pay for exceptions.
+#[wasm_bindgen(
+    js_name = normalizeMany,
+    unchecked_return_type = "Array<{ ok: Normalized } | { error: Problem }>"
+)]
+pub fn normalize_many(
+    #[wasm_bindgen(unchecked_param_type = "string[]")] numbers: Vec<String>,
+    country: &str,
+) -> Result<JsValue, js_sys::Error> {
+    let results = crate::phone::normalize_many(&numbers, country).map_err(into_error)?;
+    to_js(&results.into_iter().map(crate::phone::Outcome::from).collect::<Vec<_>>())
+}
+// ---- end phone ----
 // ---- policy (caller-ID privacy and screening) ----
 
 #[wasm_bindgen(typescript_custom_section)]

@@ -1,7 +1,20 @@
 //! Phone-number normalisation: every caller ID, dialled number and list entry goes through here to E.164.
+//!
+//! An own implementation of Google libphonenumber's `PhoneNumberUtil.parse`, `isValidNumber` and
+//! `getRegionCodeForNumber` (see `docs/normalisation.md`), over compact metadata generated at build time from
+//! the libphonenumber data that the `phonenumber` crate ships: no regex compilation and no database decoding at
+//! run time, so the first call in a fresh wasm instance costs microseconds.
+
+mod matcher;
+mod metadata;
+mod parse;
+#[cfg(test)]
+mod pattern;
+mod text;
 
 use crate::error::Error;
 use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
 
 /// A number in E.164 with the region it belongs to and whether it is a valid (assigned-range) number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -14,42 +27,122 @@ pub struct Normalized {
     pub valid: bool,
 }
 
+/// A region libphonenumber has metadata for, resolved once from its ISO 3166 alpha-2 code so that hot loops
+/// can call [`normalize_with`] without re-reading the country string.
+#[derive(Debug, Clone, Copy)]
+pub struct Country(&'static metadata::Region);
+
+impl Country {
+    /// Resolves an ISO 3166 alpha-2 code (case-insensitive, surrounding spaces ignored); error on field
+    /// `country`, code `unknown_country`.
+    pub fn parse(country: &str) -> Result<Country, Error> {
+        let t = country.trim();
+        let mut id = [0u8; 2];
+        if t.len() == 2 {
+            id.copy_from_slice(t.as_bytes());
+        }
+        metadata::region_by_id(&id.map(|b| b.to_ascii_uppercase())).map(Country).ok_or_else(|| {
+            Error::new(
+                "country",
+                "unknown_country",
+                format!("{country:?} is not an ISO 3166 alpha-2 country code with a numbering plan"),
+            )
+        })
+    }
+
+    /// The upper-case ISO 3166 alpha-2 code.
+    pub fn code(&self) -> &'static str {
+        self.0.id
+    }
+
+    /// The country calling code (`FR` → 33, `US` → 1).
+    pub fn calling_code(&self) -> u16 {
+        self.0.cc
+    }
+}
+
 /// Normalises `number` to E.164, reading national formats with the default `country` (ISO 3166 alpha-2).
+///
+/// Errors: `country`/`unknown_country`; `number`/`not_a_number`, `invalid_country_code`, `too_short`,
+/// `too_long` (libphonenumber's parse errors). A number that parses but is not in an assigned range is
+/// returned with `valid: false`.
 pub fn normalize(number: &str, country: &str) -> Result<Normalized, Error> {
-    let id = country_id(country)?;
-    let parsed = phonenumber::parse(Some(id), number).map_err(|e| {
-        use phonenumber::ParseError as P;
+    normalize_with(number, Country::parse(country)?)
+}
+
+/// [`normalize`] with an already resolved default country.
+pub fn normalize_with(number: &str, country: Country) -> Result<Normalized, Error> {
+    finish(parse::parse(number, Some(country.0)))
+}
+
+/// Normalises a number that must carry its country calling code, with or without the leading `+`
+/// (`+41793026727`, or `41793026727` as Infobip sends it); there is no default country.
+pub fn normalize_international(number: &str) -> Result<Normalized, Error> {
+    let trimmed = number.trim_start();
+    if trimmed.starts_with(text::is_plus) || !trimmed.starts_with(|c: char| text::digit(c).is_some()) {
+        finish(parse::parse(number, None))
+    } else {
+        finish(parse::parse(&format!("+{trimmed}"), None))
+    }
+}
+
+/// Normalises every entry of a list with one default `country`: one result per entry, a bad entry's error on
+/// field `numbers[i]`, so a bulk import or preview reports every bad entry at once. Fails only for an unknown
+/// country.
+pub fn normalize_many<S: AsRef<str>>(
+    numbers: &[S],
+    country: &str,
+) -> Result<Vec<Result<Normalized, Error>>, Error> {
+    let country = Country::parse(country)?;
+    Ok(numbers
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            normalize_with(n.as_ref(), country).map_err(|e| Error { field: format!("numbers[{i}]"), ..e })
+        })
+        .collect())
+}
+
+/// One result of [`normalize_many`] in the shape of the vector files and JS: `{"ok": …}` or `{"error": …}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Ok(Normalized),
+    Error(Error),
+}
+
+impl From<Result<Normalized, Error>> for Outcome {
+    fn from(r: Result<Normalized, Error>) -> Self {
+        match r {
+            Ok(n) => Outcome::Ok(n),
+            Err(e) => Outcome::Error(e),
+        }
+    }
+}
+
+/// The country calling code of an ISO 3166 alpha-2 region (`FR` → 33).
+pub fn country_calling_code(country: &str) -> Result<u16, Error> {
+    Country::parse(country).map(|c| c.calling_code())
+}
+
+fn finish(parsed: Result<parse::Parsed, parse::ParseError>) -> Result<Normalized, Error> {
+    use parse::ParseError as P;
+    let p = parsed.map_err(|e| {
         let (code, msg) = match e {
-            P::NoNumber => ("not_a_number", "not a phone number".to_owned()),
-            P::InvalidCountryCode => ("invalid_country_code", "unknown country calling code".to_owned()),
-            P::TooShortAfterIdd | P::TooShortNsn => {
-                ("too_short", "too short to be a phone number".to_owned())
-            }
-            P::TooLong => ("too_long", "too long to be a phone number".to_owned()),
-            other => ("not_a_number", format!("not a phone number ({other})")),
+            P::NotANumber => ("not_a_number", "not a phone number"),
+            P::InvalidCountryCode => ("invalid_country_code", "no known country calling code"),
+            P::TooShortAfterIdd | P::TooShortNsn => ("too_short", "too short to be a phone number"),
+            P::TooLong => ("too_long", "too long to be a phone number"),
         };
         Error::new("number", code, msg)
     })?;
-    let e164 = parsed.format().mode(phonenumber::Mode::E164).to_string();
-    let valid = phonenumber::is_valid(&parsed);
-    let region = parsed.country().id().map(|id| id.as_ref().to_owned());
-    Ok(Normalized { e164, region, valid })
+    let nsn = p.nsn.as_bytes();
+    let region = parse::region_for_number(p.cc, nsn);
+    let valid = parse::is_valid(p.cc, nsn, region);
+    let mut e164 = String::with_capacity(p.nsn.len() + 4);
+    let _ = write!(e164, "+{}{}", p.cc, p.nsn);
+    Ok(Normalized { e164, region: region.map(|r| r.id.to_owned()), valid })
 }
 
-fn country_id(country: &str) -> Result<phonenumber::country::Id, Error> {
-    let upper = country.trim().to_ascii_uppercase();
-    if upper.len() != 2 || !upper.bytes().all(|b| b.is_ascii_alphabetic()) {
-        return Err(Error::new(
-            "country",
-            "unknown_country",
-            format!("{country:?} is not an ISO 3166 alpha-2 country code"),
-        ));
-    }
-    upper.parse().map_err(|_| {
-        Error::new(
-            "country",
-            "unknown_country",
-            format!("{country:?} is not a known ISO 3166 alpha-2 country code"),
-        )
-    })
-}
+#[cfg(test)]
+mod tests;
