@@ -43,11 +43,9 @@ fn arg_str<'a>(args: &'a [Value], i: usize, name: &str) -> Result<&'a str, Error
     args.get(i).and_then(Value::as_str).ok_or_else(|| Error::new(name, "invalid_type", "expected a string"))
 }
 
-// ---- policy (caller-ID privacy and screening) ----
 fn arg<'a>(args: &'a [Value], i: usize, name: &str) -> Result<&'a Value, Error> {
     args.get(i).ok_or_else(|| Error::new(name, "missing", "argument missing"))
 }
-// ---- end policy ----
 
 /// Calls the exported function `function` with positional JSON `args`, as the wasm export of that name would.
 pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
@@ -55,7 +53,7 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
         "normalize" => {
             Ok(to_value(crate::phone::normalize(arg_str(args, 0, "number")?, arg_str(args, 1, "country")?)?))
         }
-        // ---- phone ----
+        // Phone
         "normalizeMany" => {
             let numbers: Vec<String> = args
                 .first()
@@ -65,8 +63,7 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
             let results = crate::phone::normalize_many(&numbers, arg_str(args, 1, "country")?)?;
             Ok(to_value(results.into_iter().map(crate::phone::Outcome::from).collect::<Vec<_>>()))
         }
-        // ---- end phone ----
-        // ---- policy (caller-ID privacy and screening) ----
+        // Policy (caller-ID privacy and screening)
         "validatePolicy" => Ok(to_value(crate::policy::validate_policy(arg(args, 0, "policy")?)?)),
         "decidePresentation" => {
             Ok(to_value(crate::Engine::new(arg(args, 0, "policy")?)?.present_json(arg(args, 1, "event")?)?))
@@ -87,10 +84,8 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
             };
             Ok(to_value(crate::lists::normalize_entry(arg_str(args, 0, "number")?, country)?))
         }
-        // ---- end policy ----
-        // ---- masking ----
+        // Masking
         f if crate::masking::face::FUNCTIONS.contains(&f) => crate::masking::face::call(f, args),
-        // ---- end masking ----
         other => {
             Err(Error::new("function", "unknown_function", format!("no exported function {other:?}")).into())
         }

@@ -493,15 +493,13 @@ pub(crate) fn read_id(o: &Obj<'_>, errs: &mut Vec<Error>) -> Option<String> {
 /// Checks an ISO 3166 alpha-2 country code, returning it upper-cased. The phone module is the authority on
 /// which countries exist: a country it cannot read numbers for is refused here too.
 pub fn check_country(country: &str) -> Result<String, Error> {
-    let upper = country.trim().to_ascii_uppercase();
-    match crate::phone::normalize("+12025550123", &upper) {
-        Err(e) if e.field == "country" => Err(Error::new(
+    crate::phone::Country::parse(country).map(|c| c.code().to_owned()).map_err(|_| {
+        Error::new(
             "country",
             "unknown_country",
             format!("{country:?} is not a known ISO 3166 alpha-2 country code"),
-        )),
-        _ => Ok(upper),
-    }
+        )
+    })
 }
 
 fn read_account(v: &Value, path: &str, errs: &mut Vec<Error>) -> Option<Account> {

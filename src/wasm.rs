@@ -54,7 +54,7 @@ pub fn normalize(number: &str, country: &str) -> Result<JsValue, js_sys::Error> 
     to_js(&crate::phone::normalize(number, country).map_err(into_error)?)
 }
 
-// ---- phone ----
+// Phone
 /// Normalises a list of numbers with one default `country` in one call; bad entries are reported as values
 /// (`{ error }` with field `numbers[i]`), so bulk imports neither stop at the first one nor pay for exceptions.
 #[wasm_bindgen(
@@ -68,8 +68,7 @@ pub fn normalize_many(
     let results = crate::phone::normalize_many(&numbers, country).map_err(into_error)?;
     to_js(&results.into_iter().map(crate::phone::Outcome::from).collect::<Vec<_>>())
 }
-// ---- end phone ----
-// ---- policy (caller-ID privacy and screening) ----
+// Policy (caller-ID privacy and screening)
 
 #[wasm_bindgen(typescript_custom_section)]
 const POLICY_TS_TYPES: &'static str = r#"
@@ -312,6 +311,5 @@ impl WasmEngine {
         json_out(&self.0.decide_json(&json_arg("event", event)?).map_err(into_error)?)
     }
 }
-// ---- end policy ----
-// ---- masking ----
+// Masking
 mod masking;

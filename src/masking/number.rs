@@ -57,10 +57,9 @@ impl Number {
     }
 
     fn read(field: &str, plus_digits: &str) -> Result<Number, Error> {
-        // The number starts with '+', so the country calling code is read from it; the region argument of
-        // `normalize` (for national formats only) is never consulted.
-        let n =
-            crate::phone::normalize(plus_digits, "US").map_err(|e| Error { field: field.to_owned(), ..e })?;
+        // International format only: the country calling code is read from the number, never a default region.
+        let n = crate::phone::normalize_international(plus_digits)
+            .map_err(|e| Error { field: field.to_owned(), ..e })?;
         let digits = n.e164.strip_prefix('+').unwrap_or(&n.e164);
         let key = match digits.parse::<u64>() {
             Ok(k) if digits.len() <= 15 => k,

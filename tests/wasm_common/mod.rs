@@ -7,15 +7,14 @@ use wasm_bindgen::{JsCast, JsValue};
 
 pub const VECTOR_FILES: &[(&str, &str)] = &[
     ("normalize.json", include_str!("../vectors/normalize.json")),
-    // ---- policy (caller-ID privacy and screening) ----
+    // Policy (caller-ID privacy and screening)
     ("policy.json", include_str!("../vectors/policy.json")),
     ("privacy.json", include_str!("../vectors/privacy.json")),
     ("screening.json", include_str!("../vectors/screening.json")),
     ("entries.json", include_str!("../vectors/entries.json")),
     ("decide.json", include_str!("../vectors/decide.json")),
     ("engine.json", include_str!("../vectors/engine.json")),
-    // ---- end policy ----
-    // ---- masking ----
+    // Masking
     ("masking_allocate.json", include_str!("../vectors/masking_allocate.json")),
     ("masking_config.json", include_str!("../vectors/masking_config.json")),
     ("masking_display.json", include_str!("../vectors/masking_display.json")),
