@@ -2,7 +2,7 @@
 //! (the most specific of gateway > resource > account > system, default `kazoo`), and what is therefore
 //! presented and signalled on SIP. Emergency calls are never anonymised.
 //!
-//! Hiding the name and hiding the number are one parameterised rule ([`present_part`]): Kazoo shipped
+//! Hiding the name and hiding the number are one parameterised rule (`present_part`): Kazoo shipped
 //! copy-paste bugs exactly where the two were written twice.
 
 use crate::error::Error;
