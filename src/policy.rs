@@ -780,6 +780,7 @@ mod tests {
                 ("system.emergency_numbers.US[0]", "invalid_number"),
                 ("system.emergency_numbers.XX", "unknown_country"),
                 ("system.emergency_numbers.fr", "unknown_country"),
+                ("masking.anything", "unknown_key"),
                 ("masking.not_allowed", "missing"),
                 ("accounts[0].privacy_mod", "unknown_key"),
                 ("accounts[1].country", "unknown_country"),

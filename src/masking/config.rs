@@ -77,6 +77,7 @@ impl MaskingConfig {
 
     fn read(v: &Value, problems: &mut Vec<Error>) -> Option<MaskingConfig> {
         let f = note(problems, Fields::of(v, "config"))?;
+        f.deny_unknown("", &["not_allowed", "closed_fallback", "allocation", "display"], problems);
         let not_allowed = match f.get("not_allowed") {
             Some(x) => note(problems, AudioSource::from_value(x, "not_allowed")),
             None => {
@@ -108,8 +109,12 @@ impl MaskingConfig {
     }
 }
 
+const ALLOCATION_KEYS: &[&str] =
+    &["geo_match", "sticky", "cooloff_seconds", "max_participants_per_number", "default_ttl_seconds"];
+
 fn read_rules(v: &Value, problems: &mut Vec<Error>) -> Option<AllocationRules> {
     let f = note(problems, Fields::of(v, "allocation"))?;
+    f.deny_unknown("allocation", ALLOCATION_KEYS, problems);
     let d = AllocationRules::default();
     let geo_match = match note(problems, f.opt_str("geo_match")).flatten() {
         None => d.geo_match,

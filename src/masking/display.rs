@@ -47,6 +47,7 @@ impl DisplayPolicy {
     pub(crate) fn read(v: &Value, path: &str, problems: &mut Vec<Error>) -> Option<DisplayPolicy> {
         let before = problems.len();
         let f = note(problems, Fields::of(v, path))?;
+        f.deny_unknown(path, &["policy", "show_first", "show_last", "length", "unmask_roles"], problems);
         let roles = read_roles(&f, problems);
         let size = |key: &str, problems: &mut Vec<Error>| {
             note(problems, f.opt_u64(key, false)).flatten().map(|n| usize::try_from(n).unwrap_or(usize::MAX))

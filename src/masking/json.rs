@@ -33,6 +33,19 @@ impl<'a> Fields<'a> {
         self.map.get(key).filter(|v| !v.is_null())
     }
 
+    /// Reports every member not in `known`, under `base` (the object's path; `""` at the root). Configuration
+    /// is written by people: a misspelt key must be an error, never silently ignored. (Infobip's payloads, by
+    /// contrast, tolerate unknown members.)
+    pub(crate) fn deny_unknown(&self, base: &str, known: &[&str], problems: &mut Vec<Error>) {
+        for key in self.map.keys().filter(|k| !known.contains(&k.as_str())) {
+            problems.push(Error::new(
+                join_path(base, key),
+                "unknown_key",
+                format!("unknown key {key:?}; expected one of {}", known.join(", ")),
+            ));
+        }
+    }
+
     /// Whether member `key` is present and not `null`.
     pub(crate) fn has(&self, key: &str) -> bool {
         self.get(key).is_some()
