@@ -157,17 +157,8 @@ pub(crate) fn note<T>(problems: &mut Vec<Error>, r: Result<T, Error>) -> Option<
     }
 }
 
-/// The JSON kind of a value, for messages.
-pub(crate) fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+/// The JSON kind of a value, for messages (one definition, shared with the policy reader).
+pub(crate) use crate::reader::type_name as kind;
 
 /// Parses a webhook body as JSON, naming `body` when it is not.
 pub(crate) fn parse_body(body: &str) -> Result<Value, Error> {
