@@ -4,6 +4,7 @@
 import { json, errorResponse, HttpError, readBody, parseJson } from "./http.js";
 import { core } from "./core.js";
 import { requireTenant } from "./auth.js";
+import { sipInviteRoute } from "./sip.js";
 
 export { TenantStore } from "./tenant.js";
 
@@ -60,6 +61,9 @@ async function tenantRoute(request, env, url, tenant, rest) {
       const event = parseJson(await readBody(request, EVENT_LIMIT, "event"), "event");
       return fromStore(await store.decide(event));
     }
+    case "sip/invite":
+      allow(request, "POST");
+      return sipInviteRoute(request, url, store, fromStore);
     case "masking/credentials": {
       allow(request, "GET", "PUT");
       if (request.method === "GET") return fromStore(await store.getMaskingCredentials());
