@@ -127,7 +127,8 @@ fn name_addr(s: &str) -> Result<(NameAddr, &str), String> {
         (Some(name), after)
     } else if let Some(lt) = s.find('<') {
         let name = s.get(..lt).unwrap_or("").trim();
-        if let Some(c) = name.chars().find(|c| !(is_token_char(*c) || c.is_whitespace())) {
+        // RFC 3261 wants tokens here; UTF-8 letters are common in the wild and harmless, so they pass too.
+        if let Some(c) = name.chars().find(|c| !(is_token_char(*c) || *c == ' ' || *c == '\t' || (!c.is_ascii() && !c.is_control()))) {
             return Err(format!("{c:?} in an unquoted display name (quote it)"));
         }
         (Some(name.to_owned()).filter(|n| !n.is_empty()), s.get(lt..).unwrap_or(""))
