@@ -7,7 +7,10 @@
 //! untrusted. Outbound, carriers (resources, gateways) are trusted by their own `trusted` flag.
 
 use crate::error::Error;
+use crate::policy::event::CallEvent;
 use crate::policy::reader::{object, Obj};
+use crate::policy::{Gateway, Resource};
+use crate::trace::{Outcome, Trace};
 use serde::Serialize;
 use serde_json::Value;
 use std::net::IpAddr;
@@ -208,6 +211,40 @@ pub fn source_trust(peers: &[TrustedPeer], source: Option<&Source>) -> SourceTru
             untrusted(format!("{} is not a trusted peer", what.join(" / ")))
         }
     }
+}
+
+/// The caller numbers a call's identity headers name (user parts of P-Asserted-Identity, then
+/// P-Preferred-Identity, then Remote-Party-ID), for screening to read after the caller number. From an
+/// untrusted source none is returned, and each one present is traced as ignored, with why.
+pub fn asserted_identities<'e>(
+    event: &'e CallEvent,
+    trust: &SourceTrust,
+    trace: &mut Trace,
+) -> Vec<(&'static str, &'e str)> {
+    let headers = [
+        ("p_asserted_identity", "P-Asserted-Identity", event.sip.p_asserted_identity.as_ref()),
+        ("p_preferred_identity", "P-Preferred-Identity", event.sip.p_preferred_identity.as_ref()),
+        ("remote_party_id", "Remote-Party-ID", event.sip.remote_party_id.as_ref().map(|r| &r.identity)),
+    ];
+    let mut out = Vec::new();
+    for (source, header, identity) in headers {
+        let Some(user) = identity.and_then(|i| i.user.as_deref()) else { continue };
+        match &trust.why_not {
+            None => out.push((source, user)),
+            Some(why) => trace.push(
+                "trust.identity",
+                Outcome::Skipped,
+                format!("{header} {user} ignored for identity and lists: {why}"),
+            ),
+        }
+    }
+    out
+}
+
+/// Whether the carrier of an outbound call is trusted with the real caller ID (`P-Asserted-Identity`): the
+/// gateway's own `trusted` when set, else its resource's; untrusted by default and without a resource.
+pub fn carrier_trusted(resource: Option<&Resource>, gateway: Option<&Gateway>) -> bool {
+    gateway.and_then(|g| g.trusted).or(resource.and_then(|r| r.trusted)).unwrap_or(false)
 }
 
 #[cfg(test)]
