@@ -2,7 +2,7 @@
 //! serialise the response) with 10k open sessions, plus its parts, state building, allocation and display
 //! masking. Plain `std::time::Instant`; run with `cargo bench --bench masking`.
 
-use cidguard::masking::face::state;
+use cidguard::exports::masking::state;
 use cidguard::masking::{mask, read_pool, sign, verify, Credentials, DisplayPolicy, WebhookKind};
 use serde_json::{json, Value};
 use std::hint::black_box;

@@ -6,7 +6,7 @@
 //! resource carrier-a"}, …]`. `rule` is a dotted name from a fixed set (documented in docs/privacy.md and
 //! docs/screening.md); `outcome` is one of [`Outcome`]; `detail` is for people and may change wording.
 
-use crate::reader::named_enum;
+use crate::policy::reader::named_enum;
 use serde::Serialize;
 
 named_enum! {

@@ -11,7 +11,6 @@
 pub mod allocate;
 pub mod config;
 pub mod display;
-pub mod face;
 pub(crate) mod json;
 pub mod number;
 pub mod payload;

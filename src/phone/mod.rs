@@ -9,6 +9,7 @@ mod matcher;
 mod metadata;
 mod parse;
 #[cfg(test)]
+#[path = "../../build/pattern.rs"]
 mod pattern;
 mod text;
 

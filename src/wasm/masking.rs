@@ -1,5 +1,5 @@
 //! WebAssembly exports of number masking: each converts its arguments to JSON and calls the JSON face
-//! (`api::call`) under the same name, so every runtime gives the native answers. `MaskingState` keeps the
+//! (`exports::call`) under the same name, so every runtime gives the native answers. `MaskingState` keeps the
 //! indexed sessions inside the module, so a worker routes each callback without re-sending 10k sessions.
 //!
 //! Values cross the boundary as JSON text (`JSON.stringify` / `JSON.parse` on the JS side, serde_json on
@@ -106,7 +106,7 @@ fn call<const N: usize>(function: &str, args: [JsValue; N]) -> Result<JsValue, j
     for (i, a) in args.iter().enumerate() {
         values.push(from_js(&format!("args[{i}]"), a)?);
     }
-    to_js(&crate::api::call(function, &values).map_err(into_error)?)
+    to_js(&crate::exports::call(function, &values).map_err(into_error)?)
 }
 
 /// Checks an Infobip `Authorization` header on the raw body (constant-time); throws `authorization` errors.
@@ -215,7 +215,7 @@ fn text(field: &str, v: &JsValue) -> Result<String, js_sys::Error> {
 }
 
 fn epoch(now: f64) -> Result<i64, js_sys::Error> {
-    crate::masking::face::now_arg(&[serde_json::json!(now)], 0).map_err(into_error)
+    crate::exports::masking::now_arg(&[serde_json::json!(now)], 0).map_err(into_error)
 }
 
 /// Sessions indexed once by (participant, proxy), kept in the module: `route` is one hash lookup.
@@ -233,7 +233,7 @@ impl MaskingState {
         init: JsValue,
     ) -> Result<MaskingState, js_sys::Error> {
         let v = from_js("init", &init)?;
-        let inner = crate::masking::face::state_from_init(&v).map_err(into_error)?;
+        let inner = crate::exports::masking::state_from_init(&v).map_err(into_error)?;
         Ok(MaskingState { inner })
     }
 
@@ -246,7 +246,7 @@ impl MaskingState {
         let text = self::text("text", &text)?;
         let v: Value = crate::masking::json::parse_body(&text)
             .map_err(|e| into_error(Error { field: "text".into(), ..e }))?;
-        let inner = crate::masking::face::state_from_init(&v).map_err(into_error)?;
+        let inner = crate::exports::masking::state_from_init(&v).map_err(into_error)?;
         Ok(MaskingState { inner })
     }
 

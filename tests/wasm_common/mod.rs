@@ -1,7 +1,7 @@
 //! Shared by the Node and Chromium wasm-bindgen tests. The vector files are embedded at compile time; the list
 //! below is checked against the directory by the native test `every_vector_file_is_embedded_for_wasm`.
 
-use cidguard::api;
+use cidguard::exports;
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -40,7 +40,7 @@ pub fn run_all_vectors() {
         for case in doc["cases"].as_array().unwrap() {
             ran += 1;
             let args = case["args"].as_array().unwrap();
-            let got = api::call(function, args);
+            let got = exports::call(function, args);
             let expect = &case["expect"];
             let pass = match (&got, expect.get("ok"), expect.get("error")) {
                 (Ok(v), Some(ok), _) => v == ok,

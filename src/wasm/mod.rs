@@ -3,8 +3,8 @@
 //! Every export returns plain JSON-compatible objects and throws a JS `Error` whose `message` names the field
 //! and the problem, with `field`, `code` (and, for validation, `problems`) set on it for programs.
 
-use crate::api::ApiError;
 use crate::error::{Error, Problems};
+use crate::exports::ApiError;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -285,7 +285,7 @@ pub fn decide(
 /// Checks and normalises a list entry, reading national formats with `country` (null: +E.164 only).
 #[wasm_bindgen(js_name = normalizeEntry, unchecked_return_type = "NormalizedEntry")]
 pub fn normalize_entry(number: &str, country: Option<String>) -> Result<JsValue, js_sys::Error> {
-    json_out(&crate::lists::normalize_entry(number, country.as_deref()).map_err(into_error)?)
+    json_out(&crate::screening::lists::normalize_entry(number, country.as_deref()).map_err(into_error)?)
 }
 
 /// A policy compiled once (validation and indexes), deciding any number of calls.

@@ -1,18 +1,18 @@
-//! The JSON face of number masking: the functions `api::call` dispatches to, taking and returning JSON
-//! values exactly as the wasm exports of the same names do.
+//! The number-masking exports over JSON values: the functions `exports::call` dispatches to, taking and
+//! returning JSON values exactly as the wasm exports of the same names do.
 
-use super::allocate::{pool_size, read_pool, PoolSizing};
-use super::config::MaskingConfig;
-use super::display::{mask, DisplayPolicy};
-use super::json::{kind, Fields};
-use super::payload::{
+use crate::error::Error;
+use crate::exports::ApiError;
+use crate::masking::allocate::{pool_size, read_pool, PoolSizing};
+use crate::masking::config::MaskingConfig;
+use crate::masking::display::{mask, DisplayPolicy};
+use crate::masking::json::{kind, Fields};
+use crate::masking::payload::{
     callback_from_value, parse_callback, parse_status, response_from_value, status_from_value,
 };
-use super::route::{MaskingState, Webhook};
-use super::session::read_sessions;
-use super::signature::{sign, verify, Credentials, WebhookKind};
-use crate::api::ApiError;
-use crate::error::Error;
+use crate::masking::route::{MaskingState, Webhook};
+use crate::masking::session::read_sessions;
+use crate::masking::signature::{sign, verify, Credentials, WebhookKind};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -78,7 +78,7 @@ fn raw_body(v: &Value) -> Result<&str, Error> {
 /// A body given as the raw text (a string) or, for convenience, as parsed JSON.
 fn body_value(v: &Value) -> Result<Value, Error> {
     match v {
-        Value::String(s) => super::json::parse_body(s),
+        Value::String(s) => crate::masking::json::parse_body(s),
         other => Ok(other.clone()),
     }
 }

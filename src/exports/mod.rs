@@ -1,6 +1,8 @@
-//! The JSON face of the core: one entry per exported function, taking and returning `serde_json` values.
+//! The exported functions over JSON values: one entry per wasm export, taking and returning `serde_json` values.
 //! The shared vector files under `tests/vectors/` name these functions; the native runner calls them here and
 //! the JS runners call the wasm exports of the same name, so every runtime is held to the same answers.
+
+pub mod masking;
 
 use crate::error::{Error, Problems};
 use serde::Serialize;
@@ -82,10 +84,10 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
                     Error::new("country", "invalid_type", "expected an ISO 3166 alpha-2 country or null")
                 })?),
             };
-            Ok(to_value(crate::lists::normalize_entry(arg_str(args, 0, "number")?, country)?))
+            Ok(to_value(crate::screening::lists::normalize_entry(arg_str(args, 0, "number")?, country)?))
         }
         // Masking
-        f if crate::masking::face::FUNCTIONS.contains(&f) => crate::masking::face::call(f, args),
+        f if crate::exports::masking::FUNCTIONS.contains(&f) => crate::exports::masking::call(f, args),
         other => {
             Err(Error::new("function", "unknown_function", format!("no exported function {other:?}")).into())
         }

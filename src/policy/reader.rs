@@ -28,7 +28,7 @@ macro_rules! named_enum {
             }
         }
 
-        impl $crate::reader::Named for $name {
+        impl $crate::policy::reader::Named for $name {
             fn names() -> Vec<&'static str> {
                 Self::ALL.iter().map(|v| v.as_str()).collect()
             }
