@@ -8,6 +8,7 @@
 //! - [`privacy`]: how the caller ID is presented;
 //! - [`screening`]: whether an inbound call is let through (rules, lists, index, caller-ID rewrites);
 //! - [`masking`]: Infobip number masking and display masking;
+//! - [`sip`]: SIP header values parsed, and the SIP-facing decision for an INVITE (what a SIP server applies);
 //! - [`trace`]: the ordered trace of the rules a decision consulted;
 //! - [`error`]: the one error type (field, code, message);
 //! - [`exports`]: every exported function over JSON values, by the name the shared vectors call it;
@@ -20,6 +21,7 @@ pub mod phone;
 pub mod policy;
 pub mod privacy;
 pub mod screening;
+pub mod sip;
 pub mod trace;
 
 #[cfg(target_arch = "wasm32")]

@@ -51,8 +51,11 @@ fn anonymous_caller_is_rejected_433_with_its_reason() {
 
 #[test]
 fn blocklisted_caller_is_declined_603() {
-    let a = decide_invite(&engine(), &inbound(json!({"from": "<sip:0899112233@carrier.example>", "privacy": null})))
-        .unwrap();
+    let a = decide_invite(
+        &engine(),
+        &inbound(json!({"from": "<sip:0899112233@carrier.example>", "privacy": null})),
+    )
+    .unwrap();
     assert_eq!((a.code, a.reason), (Some(603), Some("Decline")));
 }
 
@@ -82,9 +85,11 @@ fn forged_pai_from_an_untrusted_source_is_ignored_and_stripped() {
 
 #[test]
 fn the_same_pai_from_a_trusted_source_is_used() {
-    for source in [json!({"address": "192.0.2.44"}), json!({"address": "2001:db8:5::9"}), json!({"peer": "kazoo-edge"})]
+    for source in
+        [json!({"address": "192.0.2.44"}), json!({"address": "2001:db8:5::9"}), json!({"peer": "kazoo-edge"})]
     {
-        let r = inbound(json!({"p_asserted_identity": "<sip:+33639981234@carrier.example>", "source": source}));
+        let r =
+            inbound(json!({"p_asserted_identity": "<sip:+33639981234@carrier.example>", "source": source}));
         let a = decide_invite(&engine(), &r).unwrap();
         assert_eq!(a.action, SipAction::Continue, "source {}", r["source"]);
         assert!(!a.remove.contains(&"P-Asserted-Identity"));
@@ -96,7 +101,10 @@ fn the_same_pai_from_a_trusted_source_is_used() {
 fn star67_outbound_presents_anonymous_and_pai_only_to_a_trusted_carrier() {
     let a = decide_invite(&engine(), &outbound(json!({}))).unwrap();
     let from = a.from.as_ref().unwrap();
-    assert_eq!((from.display.as_str(), from.uri.as_str()), ("\"anonymous\"", "sip:anonymous@anonymous.invalid"));
+    assert_eq!(
+        (from.display.as_str(), from.uri.as_str()),
+        ("\"anonymous\"", "sip:anonymous@anonymous.invalid")
+    );
     assert_eq!(a.set.get("Privacy").map(String::as_str), Some("id"));
     assert_eq!(a.set.get("P-Asserted-Identity"), None, "plain-carrier is not trusted");
     assert_eq!(a.request_uri.as_deref(), Some("sip:0170369999@carrier.example"));

@@ -77,6 +77,18 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
         "decide" | "Engine.decide" => {
             Ok(to_value(crate::Engine::new(arg(args, 0, "policy")?)?.decide_json(arg(args, 1, "event")?)?))
         }
+        // SIP: the answer to an INVITE (`new Engine(policy).decideInvite(request)`), and its flat text form.
+        "Engine.decideInvite" => Ok(to_value(crate::sip::decide_invite(
+            &crate::Engine::new(arg(args, 0, "policy")?)?,
+            arg(args, 1, "invite")?,
+        )?)),
+        "Engine.decideInviteFlat" => Ok(Value::String(
+            crate::sip::decide_invite(
+                &crate::Engine::new(arg(args, 0, "policy")?)?,
+                arg(args, 1, "invite")?,
+            )?
+            .to_flat(),
+        )),
         "normalizeEntry" => {
             let country = match args.get(1) {
                 None | Some(Value::Null) => None,

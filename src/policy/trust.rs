@@ -30,7 +30,8 @@ impl Cidr {
             Some((ip, len)) => (ip, Some(len)),
             None => (s, None),
         };
-        let addr: IpAddr = ip.trim().parse().map_err(|_| format!("{s:?} is not an IP address or CIDR block"))?;
+        let addr: IpAddr =
+            ip.trim().parse().map_err(|_| format!("{s:?} is not an IP address or CIDR block"))?;
         let max = if addr.is_ipv4() { 32 } else { 128 };
         let prefix = match len {
             None => max,
@@ -170,7 +171,11 @@ pub(crate) fn read_source(v: &Value, path: &str, errs: &mut Vec<Error>) -> Sourc
     let address = o.str("address", errs).and_then(|s| match s.trim().parse::<IpAddr>() {
         Ok(ip) => Some(ip),
         Err(_) => {
-            errs.push(Error::new(o.path("address"), "invalid_address", format!("{s:?} is not an IP address")));
+            errs.push(Error::new(
+                o.path("address"),
+                "invalid_address",
+                format!("{s:?} is not an IP address"),
+            ));
             None
         }
     });
@@ -214,8 +219,9 @@ pub fn source_trust(peers: &[TrustedPeer], source: Option<&Source>) -> SourceTru
 }
 
 /// The caller numbers a call's identity headers name (user parts of P-Asserted-Identity, then
-/// P-Preferred-Identity, then Remote-Party-ID), for screening to read after the caller number. From an
-/// untrusted source none is returned, and each one present is traced as ignored, with why.
+/// P-Preferred-Identity, then Remote-Party-ID), for screening to read after the caller number. The trace
+/// says whether the source is trusted (when the call names one or carries such a header); from an untrusted
+/// source none is returned, and each one present is traced as ignored, with why.
 pub fn asserted_identities<'e>(
     event: &'e CallEvent,
     trust: &SourceTrust,
@@ -226,6 +232,16 @@ pub fn asserted_identities<'e>(
         ("p_preferred_identity", "P-Preferred-Identity", event.sip.p_preferred_identity.as_ref()),
         ("remote_party_id", "Remote-Party-ID", event.sip.remote_party_id.as_ref().map(|r| &r.identity)),
     ];
+    if event.source.is_some() || headers.iter().any(|(_, _, id)| id.is_some()) {
+        match (&trust.by, &trust.why_not) {
+            (Some(by), _) => trace.push("trust.source", Outcome::Matched, format!("source trusted: {by}")),
+            (None, why) => trace.push(
+                "trust.source",
+                Outcome::NotMatched,
+                format!("source untrusted: {}", why.as_deref().unwrap_or("")),
+            ),
+        }
+    }
     let mut out = Vec::new();
     for (source, header, identity) in headers {
         let Some(user) = identity.and_then(|i| i.user.as_deref()) else { continue };

@@ -128,7 +128,10 @@ fn name_addr(s: &str) -> Result<(NameAddr, &str), String> {
     } else if let Some(lt) = s.find('<') {
         let name = s.get(..lt).unwrap_or("").trim();
         // RFC 3261 wants tokens here; UTF-8 letters are common in the wild and harmless, so they pass too.
-        if let Some(c) = name.chars().find(|c| !(is_token_char(*c) || *c == ' ' || *c == '\t' || (!c.is_ascii() && !c.is_control()))) {
+        if let Some(c) = name
+            .chars()
+            .find(|c| !(is_token_char(*c) || *c == ' ' || *c == '\t' || (!c.is_ascii() && !c.is_control())))
+        {
             return Err(format!("{c:?} in an unquoted display name (quote it)"));
         }
         (Some(name.to_owned()).filter(|n| !n.is_empty()), s.get(lt..).unwrap_or(""))
@@ -219,7 +222,8 @@ pub fn parse_uri(s: &str, bracketed: bool) -> Result<Uri, String> {
     if s.chars().any(|c| c.is_whitespace()) {
         return Err(format!("space in the URI {s:?}"));
     }
-    let (scheme, rest) = s.split_once(':').ok_or_else(|| format!("{s:?} is not a sip:, sips: or tel: URI"))?;
+    let (scheme, rest) =
+        s.split_once(':').ok_or_else(|| format!("{s:?} is not a sip:, sips: or tel: URI"))?;
     let scheme = match scheme.to_ascii_lowercase().as_str() {
         "sip" => Scheme::Sip,
         "sips" => Scheme::Sips,
@@ -332,7 +336,10 @@ pub fn check_identity(s: &str) -> Result<(), String> {
     let jws = s.split(';').next().unwrap_or("").trim();
     let parts: Vec<&str> = jws.split('.').collect();
     if parts.len() != 3 {
-        return Err(format!("expected a JWS of three base64url parts separated by '.', found {}", parts.len()));
+        return Err(format!(
+            "expected a JWS of three base64url parts separated by '.', found {}",
+            parts.len()
+        ));
     }
     let b64url = |p: &str| p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     for (i, (name, p)) in ["header", "payload", "signature"].iter().zip(&parts).enumerate() {
@@ -389,7 +396,8 @@ mod tests {
 
     #[test]
     fn reads_quoted_and_token_display_names() {
-        let na = parse_name_addr("\"Al \\\"A\\\" B\" <sip:+33639981234@example.com;user=phone>;tag=abc").unwrap();
+        let na =
+            parse_name_addr("\"Al \\\"A\\\" B\" <sip:+33639981234@example.com;user=phone>;tag=abc").unwrap();
         assert_eq!(na.display.as_deref(), Some("Al \"A\" B"));
         assert_eq!(na.uri.user.as_deref(), Some("+33639981234"));
         assert_eq!(na.uri.host.as_deref(), Some("example.com"));
@@ -445,7 +453,9 @@ mod tests {
 
     #[test]
     fn identity_shape() {
-        assert!(check_identity("eyJh.eyJw.c2ln;info=<https://cert.example/x.pem>;alg=ES256;ppt=shaken").is_ok());
+        assert!(
+            check_identity("eyJh.eyJw.c2ln;info=<https://cert.example/x.pem>;alg=ES256;ppt=shaken").is_ok()
+        );
         assert!(check_identity("eyJh..c2ln;info=<https://c/x>").is_ok());
         assert!(check_identity("abc").unwrap_err().contains("three base64url parts"));
         assert!(check_identity("a.b+c.d").unwrap_err().contains("payload is not base64url"));

@@ -14,7 +14,7 @@ use crate::error::{Error, Problems};
 use crate::policy::event::{read_event, Direction};
 use crate::policy::reader::object;
 use crate::policy::{Engine, PrivacyMode};
-use crate::privacy::Presentation;
+use crate::privacy::{Presentation, Scope};
 use crate::screening::Action;
 use crate::trace::{Outcome, Trace};
 use serde::Serialize;
@@ -154,7 +154,9 @@ pub fn decide_invite(engine: &Engine, request: &Value) -> Result<SipAnswer, Prob
         });
     }
 
-    let country = engine.policy().account(&event.account).map(|a| a.country.as_str()).unwrap_or("");
+    let scope = Scope::resolve(engine.policy(), &event)?;
+    let country = scope.account.country.as_str();
+    let (anonymous_name, _) = scope.anonymous_values();
     let mut w = Writer { answer_set: BTreeMap::new(), remove: Vec::new(), present: &invite.present };
 
     // Identity headers: never relayed from an untrusted source, nor towards an untrusted carrier.
@@ -185,7 +187,7 @@ pub fn decide_invite(engine: &Engine, request: &Value) -> Result<SipAnswer, Prob
     }
 
     let p = &decision.presentation;
-    let from = present_from(p, &invite.from, country);
+    let from = present_from(p, &invite.from, country, anonymous_name);
     match &from {
         Some(f) => {
             w.set("From", format!("{} <{}>", f.display, f.uri).trim_start().to_owned());
@@ -270,10 +272,16 @@ impl Writer<'_> {
 
 /// The From to present, when it differs from the one received: the anonymous URI (RFC 3323) when the number
 /// is withheld, the presented name as a quoted display name. `None` when the caller ID is presented as is.
-fn present_from(p: &Presentation, received: &NameAddr, country: &str) -> Option<FromHeader> {
+fn present_from(
+    p: &Presentation,
+    received: &NameAddr,
+    country: &str,
+    anonymous_name: &str,
+) -> Option<FromHeader> {
     // In sip mode the caller ID is not rewritten for the platform, but on the wire the From still withholds
     // it: the real identity travels in P-Asserted-Identity, and only towards a trusted carrier.
-    let hides = |part_hidden: bool, anonymised: bool| anonymised || (part_hidden && p.mode == PrivacyMode::Sip);
+    let hides =
+        |part_hidden: bool, anonymised: bool| anonymised || (part_hidden && p.mode == PrivacyMode::Sip);
     let hide_number = hides(p.privacy.hide_number && !p.emergency, p.anonymised.number);
     let hide_name = hides(p.privacy.hide_name && !p.emergency, p.anonymised.name);
     if !hide_number && !hide_name {
@@ -288,17 +296,24 @@ fn present_from(p: &Presentation, received: &NameAddr, country: &str) -> Option<
             (scheme, Some(host)) => format!("{}:{user}@{host}", scheme.as_str()),
         }
     };
-    let name = if hide_name { p.caller_name.as_str() } else { received.display.as_deref().unwrap_or("") };
+    let name = match (hide_name, p.anonymised.name) {
+        (true, true) => p.caller_name.as_str(),
+        (true, false) => anonymous_name,
+        (false, _) => received.display.as_deref().unwrap_or(""),
+    };
     let display = if name.is_empty() { String::new() } else { quote_display(name) };
     Some(FromHeader { display, uri })
 }
 
-/// A caller number as a URI user part: its E.164 form when it reads as a phone number in `country`,
-/// otherwise the text with RFC 3261 escaping. Never raw text with spaces.
+/// A caller number as a URI user part: its E.164 form when it is a valid phone number read in `country`
+/// (`01 70 36 99 99` in FR → `+33170369999`), otherwise the text with RFC 3261 escaping. Never raw text with
+/// spaces.
 pub fn presented_user(number: &str, country: &str) -> String {
+    let number = number.trim();
     match crate::phone::normalize(number, country) {
-        Ok(n) => n.e164,
-        Err(_) => escape_user(number.trim()),
+        Ok(n) if n.valid => n.e164,
+        // Not a valid number (an extension, Kazoo's 0000000000, a word): kept as written, escaped.
+        _ => escape_user(number),
     }
 }
 
@@ -412,7 +427,8 @@ impl SipAnswer {
     /// `action`, `code`, `reason`, `from_display`, `from_uri`, `request_uri`, `set.<Header>`, `remove`
     /// (comma-separated names). Values never contain a line break.
     pub fn to_flat(&self) -> String {
-        let mut out = format!("action={}\n", if self.action == SipAction::Reject { "reject" } else { "continue" });
+        let mut out =
+            format!("action={}\n", if self.action == SipAction::Reject { "reject" } else { "continue" });
         let mut line = |k: &str, v: &str| {
             let v: String = v.chars().filter(|c| *c != '\r' && *c != '\n').collect();
             out.push_str(&format!("{k}={v}\n"));
