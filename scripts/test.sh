@@ -16,3 +16,4 @@ step "wasm-bindgen tests (Node, Chromium)"
 scripts/test-wasm.sh
 step "JS suites (Node, workerd, worker HTTP, Chromium end to end)"
 node --test --test-concurrency=1 tests/js/*.test.mjs
+scripts/test-sip.sh

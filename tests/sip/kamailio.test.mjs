@@ -56,6 +56,7 @@ before(async () => {
 });
 
 after(async () => {
+  if (process.env.SIP_DEBUG) for (const k of [open, closed]) console.error(k?.logs().split("\n").filter((l) => /cidguard|ERROR|WARN/.test(l)).join("\n"));
   for (const k of [open, closed]) await k?.stop();
   for (const u of [untrusted, carrier, pbx, uas]) await u?.close();
   await worker?.stop();
