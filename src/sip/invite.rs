@@ -111,8 +111,8 @@ struct Invite {
     present: Vec<&'static str>,
 }
 
-fn header_name(field: &str) -> &'static str {
-    HEADER_NAMES.iter().find(|(f, _)| *f == field).map(|(_, h)| *h).unwrap_or("header")
+fn header_name(field: &str) -> Option<&'static str> {
+    HEADER_NAMES.iter().find(|(f, _)| *f == field).map(|(_, h)| *h)
 }
 
 /// Decides an INVITE given as JSON against `engine`'s policy: every problem of the request is reported with
@@ -124,7 +124,9 @@ pub fn decide_invite(engine: &Engine, request: &Value) -> Result<SipAnswer, Prob
             p.0.into_iter()
                 .map(|mut e| {
                     if let Some((_, field)) = EVENT_FIELD_FROM.iter().find(|(f, _)| e.field == *f) {
-                        e.message = format!("{}: {}", header_name(field), e.message);
+                        if let Some(h) = header_name(field) {
+                            e.message = format!("{h}: {}", e.message);
+                        }
                         e.field = (*field).to_owned();
                     }
                     e
@@ -358,7 +360,9 @@ fn read_invite(v: &Value) -> Result<(Invite, Value), Problems> {
         }
         Some(s)
     };
-    let bad = |key: &str, m: String| Error::new(key, "malformed", format!("{}: {m}", header_name(key)));
+    let bad = |key: &str, m: String| {
+        Error::new(key, "malformed", format!("{}: {m}", header_name(key).unwrap_or(key)))
+    };
 
     let from_raw = header("from", &mut errs);
     let from_raw = o.require("from", from_raw, &mut errs);
