@@ -4,6 +4,8 @@ SHELL := /bin/bash
 PORT ?= 8787
 # Development-only API keys for `make dev` (tenant:key pairs); production keys are a wrangler secret.
 DEV_API_KEYS ?= acme:dev-key-acme-0001,globex:dev-key-globex-0001
+# Development-only operator credential for `make dev` (creates tenants, issues keys); production: a wrangler secret.
+DEV_OPERATOR_KEY ?= dev-operator-key-0001
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 .PHONY: setup build dev test test-rust test-wasm test-js lint bench clean
@@ -15,7 +17,7 @@ build: setup
 	@scripts/build-wasm.sh
 
 dev: build
-	wrangler dev --ip 127.0.0.1 --port $(PORT) --show-interactive-dev-session=false --var "API_KEYS:$(DEV_API_KEYS)"
+	wrangler dev --ip 127.0.0.1 --port $(PORT) --show-interactive-dev-session=false --var "API_KEYS:$(DEV_API_KEYS)" --var "OPERATOR_KEY:$(DEV_OPERATOR_KEY)"
 
 test: build
 	@scripts/test.sh

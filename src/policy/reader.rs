@@ -103,7 +103,11 @@ pub(crate) fn object<'a>(v: &'a Value, path: &str, keys: &[&str], errs: &mut Vec
                 Some(near) => format!("; did you mean {near:?}?"),
                 None => format!("; expected one of {}", keys.join(", ")),
             };
-            errs.push(Error::new(join_path(path, k), "unknown_key", format!("unknown key {k:?}{hint}")));
+            errs.push(Error::new(
+                crate::error::key_path(path, k),
+                "unknown_key",
+                format!("unknown key {k:?}{hint}"),
+            ));
         }
     }
     Some(Obj { map, path: path.to_owned() })
