@@ -6,11 +6,11 @@ use crate::error::Error;
 use crate::masking::allocate::{self, read_pool, PoolSizing};
 use crate::masking::config::MaskingConfig;
 use crate::masking::display::{mask, DisplayPolicy};
-use crate::masking::json::{kind, Fields};
 use crate::masking::payload::{self, callback_from_value, response_from_value, status_from_value};
 use crate::masking::route::{MaskingState, Webhook};
 use crate::masking::session::{read_one_session, read_sessions};
 use crate::masking::signature::{sign, verify, Credentials, WebhookKind};
+use crate::policy::reader::{type_name as kind, Obj};
 use serde_json::Value;
 
 fn arg<'a>(args: &'a [Value], i: usize, name: &str) -> Result<&'a Value, Error> {
@@ -39,8 +39,8 @@ pub(crate) fn now_arg(args: &[Value], i: usize) -> Result<i64, Error> {
 
 /// `{apiId, key}`.
 fn credentials(v: &Value) -> Result<Credentials, Error> {
-    let f = Fields::of(v, "")?;
-    Credentials::new(f.req_str("apiId")?, f.req_str("key")?)
+    let f = Obj::of(v, "")?;
+    Credentials::new(f.req_text("apiId")?, f.req_text("key")?)
 }
 
 /// A body that must be given as the raw text (signatures and the worker's path hash the text as received).
@@ -53,7 +53,7 @@ fn raw_body(v: &Value) -> Result<&str, Error> {
 /// A body given as the raw text (a string) or, for convenience, as parsed JSON.
 fn body_value(v: &Value) -> Result<Value, Error> {
     match v {
-        Value::String(s) => crate::masking::json::parse_body(s),
+        Value::String(s) => crate::policy::reader::parse_body(s),
         other => Ok(other.clone()),
     }
 }
@@ -69,14 +69,14 @@ fn state_of(config: &Value, sessions: &Value) -> Result<MaskingState, ExportErro
 /// `webhook` (optional) is `{url, apiId, key}`: it enables `handleCallback`; `pool` (optional) is what
 /// `allocate` draws from.
 pub fn state_from_init(init: &Value) -> Result<MaskingState, ExportError> {
-    let f = Fields::of(init, "init")?;
+    let f = Obj::of(init, "init")?;
     let pool = f.get("pool").map(read_pool).transpose()?;
     let webhook = match f.get("webhook") {
         None => None,
         Some(w) => {
-            let wf = Fields::of(w, "webhook")?;
+            let wf = Obj::of(w, "webhook")?;
             Some(Webhook {
-                url: wf.req_str("url")?.to_owned(),
+                url: wf.req_text("url")?.to_owned(),
                 credentials: credentials(w).map_err(|e| e.under("webhook"))?,
             })
         }
@@ -96,11 +96,11 @@ pub fn state(args: &[Value]) -> Result<MaskingState, ExportError> {
 
 /// The request and credentials of `verifySignature` / `signWebhook`: `({kind, url, body, authorization?},
 /// {apiId, key})`.
-fn webhook_request(args: &[Value]) -> Result<(Fields<'_>, Credentials, WebhookKind, &str, &str), Error> {
-    let req = Fields::of(arg(args, 0, "request")?, "")?;
+fn webhook_request(args: &[Value]) -> Result<(Obj<'_>, Credentials, WebhookKind, &str, &str), Error> {
+    let req = Obj::of(arg(args, 0, "request")?, "")?;
     let creds = credentials(arg(args, 1, "credentials")?).map_err(|e| e.under("credentials"))?;
-    let webhook = WebhookKind::parse("kind", req.req_str("kind")?)?;
-    let url = req.req_str("url")?;
+    let webhook = WebhookKind::parse("kind", req.req_text("kind")?)?;
+    let url = req.req_text("url")?;
     let body = raw_body(req.req("body")?)?;
     Ok((req, creds, webhook, url, body))
 }

@@ -120,7 +120,7 @@ pub fn normalize_many(args: &[Value]) -> Exported {
         .and_then(|a| a.iter().map(Value::as_str).collect())
         .ok_or_else(|| Error::new("numbers", "invalid_type", "expected an array of strings"))?;
     let results = crate::phone::normalize_many(&numbers, arg_str(args, 1, "country")?)?;
-    json::<_, Error>(Ok(results.into_iter().map(crate::phone::Outcome::from).collect::<Vec<_>>()))
+    json::<_, Error>(Ok(results.into_iter().map(crate::phone::Normalization::from).collect::<Vec<_>>()))
 }
 
 /// `normalizeEntry(number, country | null)`: a list entry, checked and normalised.

@@ -62,7 +62,6 @@ export interface PoolNumber { number: string; country?: string; area_code?: stri
 /** What a `MaskingState` is built from; `webhook` enables `handleCallback`, `pool` feeds `allocate(null, …)`. */
 export interface MaskingInit { config: MaskingConfig; sessions: Session[]; pool?: PoolNumber[];
   webhook?: { url: string; apiId: string; key: string }; }
-export interface TraceStep { rule: string; outcome: string; detail: string; }
 export interface Routing { outcome: "connect" | "closed" | "expired" | "unknown" | "conflict";
   session_id: string | null; response: CallbackResponse; trace: TraceStep[]; }
 export interface Allocation { session: Session; trace: TraceStep[]; }

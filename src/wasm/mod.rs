@@ -205,12 +205,13 @@ export interface CallEvent {
     presentation?: string | number;
   };
 }
-/** One line of a decision trace. */
-export interface TraceStep {
-  rule: string;
-  outcome: "matched" | "not_matched" | "skipped" | "set" | "applied" | "kept" | "allowed" | "rejected";
-  detail: string;
-}
+/** What one rule of a decision concluded (`trace::Outcome`). */
+export type TraceOutcome =
+  | "matched" | "not_matched" | "skipped" | "set" | "applied" | "kept" | "allowed" | "rejected"
+  | "read" | "live" | "connect" | "enabled" | "closed" | "expired" | "none" | "conflict" | "audio" | "dial"
+  | "open" | "pinned" | "picked";
+/** One line of a decision trace (privacy, screening, masking). */
+export interface TraceStep { rule: string; outcome: TraceOutcome; detail: string; }
 export interface SipIdentity { display: string | null; user: string | null; }
 /** How a call's caller ID is presented. */
 export interface Presentation {
