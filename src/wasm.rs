@@ -48,10 +48,20 @@ fn problems(p: Problems) -> js_sys::Error {
     into_error(p)
 }
 
+/// A string argument, or the typed error the JSON face gives (a non-string must not reach the generated glue,
+/// which would read it as a pointer and trap).
+fn str_arg(field: &str, v: &JsValue) -> Result<String, js_sys::Error> {
+    v.as_string().ok_or_else(|| into_error(Error::new(field, "invalid_type", "expected a string")))
+}
+
 /// Normalises `number` to E.164, reading national formats with the default `country` (ISO 3166 alpha-2).
 #[wasm_bindgen(unchecked_return_type = "Normalized")]
-pub fn normalize(number: &str, country: &str) -> Result<JsValue, js_sys::Error> {
-    to_js(&crate::phone::normalize(number, country).map_err(into_error)?)
+pub fn normalize(
+    #[wasm_bindgen(unchecked_param_type = "string")] number: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] country: JsValue,
+) -> Result<JsValue, js_sys::Error> {
+    let (number, country) = (str_arg("number", &number)?, str_arg("country", &country)?);
+    to_js(&crate::phone::normalize(&number, &country).map_err(into_error)?)
 }
 
 // Phone
@@ -62,10 +72,20 @@ pub fn normalize(number: &str, country: &str) -> Result<JsValue, js_sys::Error> 
     unchecked_return_type = "Array<{ ok: Normalized } | { error: Problem }>"
 )]
 pub fn normalize_many(
-    #[wasm_bindgen(unchecked_param_type = "string[]")] numbers: Vec<String>,
-    country: &str,
+    #[wasm_bindgen(unchecked_param_type = "string[]")] numbers: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] country: JsValue,
 ) -> Result<JsValue, js_sys::Error> {
-    let results = crate::phone::normalize_many(&numbers, country).map_err(into_error)?;
+    let not_strings = || into_error(Error::new("numbers", "invalid_type", "expected an array of strings"));
+    if !js_sys::Array::is_array(&numbers) {
+        return Err(not_strings());
+    }
+    let numbers: Vec<String> = js_sys::Array::from(&numbers)
+        .iter()
+        .map(|v| v.as_string())
+        .collect::<Option<_>>()
+        .ok_or_else(not_strings)?;
+    let country = str_arg("country", &country)?;
+    let results = crate::phone::normalize_many(&numbers, &country).map_err(into_error)?;
     to_js(&results.into_iter().map(crate::phone::Outcome::from).collect::<Vec<_>>())
 }
 // Policy (caller-ID privacy and screening)
@@ -284,8 +304,19 @@ pub fn decide(
 
 /// Checks and normalises a list entry, reading national formats with `country` (null: +E.164 only).
 #[wasm_bindgen(js_name = normalizeEntry, unchecked_return_type = "NormalizedEntry")]
-pub fn normalize_entry(number: &str, country: Option<String>) -> Result<JsValue, js_sys::Error> {
-    json_out(&crate::lists::normalize_entry(number, country.as_deref()).map_err(into_error)?)
+pub fn normalize_entry(
+    #[wasm_bindgen(unchecked_param_type = "string")] number: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | null")] country: JsValue,
+) -> Result<JsValue, js_sys::Error> {
+    let number = str_arg("number", &number)?;
+    let country = if country.is_null() || country.is_undefined() {
+        None
+    } else {
+        Some(country.as_string().ok_or_else(|| {
+            into_error(Error::new("country", "invalid_type", "expected an ISO 3166 alpha-2 country or null"))
+        })?)
+    };
+    json_out(&crate::lists::normalize_entry(&number, country.as_deref()).map_err(into_error)?)
 }
 
 /// A policy compiled once (validation and indexes), deciding any number of calls.

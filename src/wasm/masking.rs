@@ -157,9 +157,9 @@ pub fn route_callback(
     #[wasm_bindgen(unchecked_param_type = "MaskingConfig")] config: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Session[]")] sessions: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string | object")] callback: JsValue,
-    now: f64,
+    #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
 ) -> Result<JsValue, js_sys::Error> {
-    call("routeCallback", [config, sessions, callback, now.into()])
+    call("routeCallback", [config, sessions, callback, now])
 }
 
 /// Allocates proxy numbers for a new session (pure: store the returned session, then `upsert` it).
@@ -169,9 +169,9 @@ pub fn allocate_session(
     #[wasm_bindgen(unchecked_param_type = "PoolNumber[]")] pool: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Session[]")] sessions: JsValue,
     #[wasm_bindgen(unchecked_param_type = "SessionRequest")] request: JsValue,
-    now: f64,
+    #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
 ) -> Result<JsValue, js_sys::Error> {
-    call("allocateSession", [config, pool, sessions, request, now.into()])
+    call("allocateSession", [config, pool, sessions, request, now])
 }
 
 /// What a viewer with `role` sees of `number` under a display policy; `secret` keys random tokens.
@@ -214,8 +214,9 @@ fn text(field: &str, v: &JsValue) -> Result<String, js_sys::Error> {
     v.as_string().ok_or_else(|| into_error(Error::new(field, "invalid_type", "expected a string")))
 }
 
-fn epoch(now: f64) -> Result<i64, js_sys::Error> {
-    crate::masking::face::now_arg(&[serde_json::json!(now)], 0).map_err(into_error)
+/// `now` (epoch seconds) as the JSON face reads it: a non-number is a typed error, never a glue TypeError.
+fn epoch(now: &JsValue) -> Result<i64, js_sys::Error> {
+    crate::masking::face::now_arg(&[from_js("now", now)?], 0).map_err(into_error)
 }
 
 /// Sessions indexed once by (participant, proxy), kept in the module: `route` is one hash lookup.
@@ -258,7 +259,7 @@ impl MaskingState {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] body: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] authorization: JsValue,
-        now: f64,
+        #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
     ) -> Result<String, js_sys::Error> {
         let body = text("body", &body)?;
         let header = if authorization.is_null() || authorization.is_undefined() {
@@ -266,7 +267,7 @@ impl MaskingState {
         } else {
             text("authorization", &authorization)?
         };
-        Ok(self.inner.handle_callback(&body, &header, epoch(now)?).map_err(into_error)?.to_json())
+        Ok(self.inner.handle_callback(&body, &header, epoch(&now)?).map_err(into_error)?.to_json())
     }
 
     /// Routes a callback body (raw text, already verified) at `now` (epoch seconds).
@@ -274,10 +275,10 @@ impl MaskingState {
     pub fn route(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] body: JsValue,
-        now: f64,
+        #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
     ) -> Result<JsValue, js_sys::Error> {
         let body = text("body", &body)?;
-        to_js(&self.inner.route_body(&body, epoch(now)?).map_err(into_error)?)
+        to_js(&self.inner.route_body(&body, epoch(&now)?).map_err(into_error)?)
     }
 
     /// Allocates proxy numbers for a new session (not added: `upsert` it once stored), from `pool`, or, when
@@ -287,10 +288,10 @@ impl MaskingState {
         &self,
         #[wasm_bindgen(unchecked_param_type = "PoolNumber[] | null")] pool: JsValue,
         #[wasm_bindgen(unchecked_param_type = "SessionRequest")] request: JsValue,
-        now: f64,
+        #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
     ) -> Result<JsValue, js_sys::Error> {
         let request = from_js("request", &request)?;
-        let now = epoch(now)?;
+        let now = epoch(&now)?;
         let allocation = if pool.is_null() || pool.is_undefined() {
             self.inner.allocate(&request, now)
         } else {

@@ -7,6 +7,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 pub const VECTOR_FILES: &[(&str, &str)] = &[
     ("normalize.json", include_str!("../vectors/normalize.json")),
+    ("normalize_many.json", include_str!("../vectors/normalize_many.json")),
     // Policy (caller-ID privacy and screening)
     ("policy.json", include_str!("../vectors/policy.json")),
     ("privacy.json", include_str!("../vectors/privacy.json")),
