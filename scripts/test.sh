@@ -18,8 +18,8 @@ step "wasm-bindgen tests (Node, Chromium)"
 scripts/test-wasm.sh
 step "the npm package (npm pack --dry-run, tsc --strict on a consumer and on every vector case)"
 scripts/check-package.sh
-step "Markdown tables (README.md, docs/)"
-node scripts/lint-md-tables.mjs
+step "docs: Markdown tables render, named functions exist (README.md, docs/)"
+node scripts/lint-docs.mjs
 step "JS suites (Node, workerd, worker HTTP, Chromium end to end)"
 node --test --test-concurrency=1 tests/js/*.test.mjs
 step "the work tree is as it was"

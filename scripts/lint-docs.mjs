@@ -1,8 +1,11 @@
-// Markdown table lint for README.md and docs/*.md: every table must render as one table. A table is a header
-// row, a delimiter row (`|---|---|`) and body rows; every row must have the header's number of cells, counting
-// cells GFM's way (an escaped `\|`, also inside a code span, is not a separator). A row-like line (`| … |`) that
-// belongs to no table (e.g. after a blank line that split a table) is reported too.
-import { readFileSync, readdirSync } from "node:fs";
+// Lint of README.md and docs/*.md:
+// - every table must render as one table: a header row, a delimiter row (`|---|---|`) and body rows, each with
+//   the header's number of cells, counted GFM's way (an escaped `\|`, also inside a code span, is not a
+//   separator); a row-like line (`| … |`) that belongs to no table (e.g. after a blank line that split a table)
+//   is reported too;
+// - every function the docs name as code (`name(` in a code span) must exist in the code (src/, build/, worker/,
+//   www/), so the docs never describe a removed or imagined function.
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 /** The cells of a table row, split on unescaped pipes, the outer pipes dropped. */
@@ -52,11 +55,30 @@ export function lintTables(text) {
   return problems;
 }
 
+/** The functions a Markdown text names in code spans (`normalize(`, `MaskingState.route(`, `exports::call(`). */
+export function namedFunctions(text) {
+  const names = new Set();
+  for (const span of text.match(/`[^`\n]+`/g) ?? []) {
+    for (const m of span.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\(/g)) names.add(m[1]);
+  }
+  return [...names];
+}
+
+function sources(dir) {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    if (statSync(p).isDirectory()) return sources(p);
+    return /\.(rs|js|mjs|html)$/.test(f) ? [readFileSync(p, "utf8")] : [];
+  });
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const root = new URL("..", import.meta.url).pathname;
   const files = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+  const code = ["src", "build", "worker", "www"].flatMap((d) => sources(join(root, d))).join("\n");
   let bad = 0;
   let tables = 0;
+  let functions = 0;
   for (const f of files) {
     const text = readFileSync(join(root, f), "utf8");
     tables += text.split("\n").filter(isDelimiter).length;
@@ -64,7 +86,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       console.error(`${f}: ${p}`);
       bad++;
     }
+    for (const name of namedFunctions(text)) {
+      functions++;
+      if (!new RegExp(`\\b${name}\\b`).test(code)) {
+        console.error(`${f}: names \`${name}(\`, which the code does not have`);
+        bad++;
+      }
+    }
   }
   if (bad) process.exit(1);
-  console.log(`[lint-md-tables] ${tables} tables in ${files.length} files: consistent`);
+  console.log(`[lint-docs] ${tables} tables consistent, ${functions} named functions present, in ${files.length} files`);
 }

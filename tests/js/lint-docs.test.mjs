@@ -1,7 +1,7 @@
-// The Markdown table lint (scripts/lint-md-tables.mjs) on known good and broken tables, then on the repository.
+// The docs lint (scripts/lint-docs.mjs) on known good and broken tables and on the functions a text names.
 import test from "node:test";
 import assert from "node:assert/strict";
-import { cells, lintTables } from "../../scripts/lint-md-tables.mjs";
+import { cells, lintTables, namedFunctions } from "../../scripts/lint-docs.mjs";
 
 test("cells are split on unescaped pipes only, also inside code spans", () => {
   assert.deepEqual(cells("| `a\\|b` | c |"), ["`a\\|b`", "c"]);
@@ -17,4 +17,11 @@ test("a table split by a blank line and a row with an extra cell are reported", 
   const extra = "| a | b |\n|---|---|\n| 1 | `true|false` |\n";
   assert.match(lintTables(extra)[0], /line 3: 3 cells, the header has 2/);
   assert.deepEqual(lintTables("```\n| not | a table |\n```\n"), []);
+});
+
+test("the functions named in code spans are found", () => {
+  assert.deepEqual(namedFunctions("call `normalize(number, country)` or `MaskingState.route(body, now)`; not f(x)"), [
+    "normalize",
+    "route",
+  ]);
 });
