@@ -41,6 +41,16 @@ pub fn join_path(parent: &str, child: &str) -> String {
     }
 }
 
+/// The path of a member whose key comes from the input (`a` + `b` → `a.b`): a key that is empty or not a plain
+/// word is quoted (`a[""]`, `a["x.y"]`), so that every error names a field and no key can forge another path.
+pub fn key_path(parent: &str, key: &str) -> String {
+    if !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+        join_path(parent, key)
+    } else {
+        format!("{parent}[{}]", serde_json::Value::from(key))
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.field, self.message)

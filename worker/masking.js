@@ -88,7 +88,7 @@ export class Masking {
   /** Allocates proxy numbers for a new session and stores it, atomically (the object runs one request at a time). */
   createSession(request, now, nowIso) {
     const state = this.routingState();
-    if (!state) return err(409, "policy.masking", "missing", "policy.masking: no masking configuration in the stored policy");
+    if (!state) return err(409, "policy.masking", "not_configured", "policy.masking: no masking configuration in the stored policy");
     if (request && typeof request.id === "string" &&
         this.sql.exec("SELECT 1 FROM masking_sessions WHERE id = ?", request.id).toArray().length)
       return err(409, "id", "duplicate_id", `id: a session ${JSON.stringify(request.id)} exists already`);
@@ -129,9 +129,9 @@ export class Masking {
   /** Infobip callback: verify the signature on the raw body, route, answer Infobip's callback response. */
   callback(body, authorization, requestUrl, now, nowIso) {
     const creds = this.credentials();
-    if (!creds) return err(409, "credentials", "missing", "credentials: no Infobip number-masking credentials stored");
+    if (!creds) return err(409, "credentials", "not_configured", "credentials: no Infobip number-masking credentials stored");
     const state = this.routingState();
-    if (!state) return err(409, "policy.masking", "missing", "policy.masking: no masking configuration in the stored policy");
+    if (!state) return err(409, "policy.masking", "not_configured", "policy.masking: no masking configuration in the stored policy");
     core().verifySignature({ kind: "callback", url: creds.callback_url ?? requestUrl, body, authorization },
       { apiId: creds.api_id, key: creds.key });
     const routing = state.route(body, now);
@@ -144,7 +144,7 @@ export class Masking {
   /** Infobip status message: verify, parse, keep once per call (a retried delivery is acknowledged, not stored twice). */
   status(body, authorization, requestUrl, nowIso) {
     const creds = this.credentials();
-    if (!creds) return err(409, "credentials", "missing", "credentials: no Infobip number-masking credentials stored");
+    if (!creds) return err(409, "credentials", "not_configured", "credentials: no Infobip number-masking credentials stored");
     core().verifySignature({ kind: "status", url: creds.status_url ?? requestUrl, body, authorization },
       { apiId: creds.api_id, key: creds.key });
     const status = core().parseStatus(body);

@@ -21,15 +21,34 @@ export class TenantStore extends DurableObject {
   constructor(ctx, env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    this.createSchema();
+    this.engine = null;
+    this.engineVersion = -1;
+    this.masking = new Masking(this.sql, () => this.getPolicy());
+  }
+
+  createSchema() {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS policy (
       id INTEGER PRIMARY KEY CHECK (id = 1),
       version INTEGER NOT NULL,
       doc TEXT NOT NULL,
       updated_at TEXT NOT NULL)`);
     for (const stmt of MASKING_SCHEMA) this.sql.exec(stmt);
+  }
+
+  /**
+   * Deletes every stored thing of this tenant (called when the tenant is deleted from the registry): the whole
+   * SQLite storage goes, and the in-memory engine and routing index with it. A tenant created again later under
+   * the same id starts empty.
+   */
+  async destroy() {
+    await this.ctx.storage.deleteAll();
+    this.engine?.free?.();
     this.engine = null;
     this.engineVersion = -1;
-    this.masking = new Masking(this.sql, () => this.getPolicy());
+    this.masking.invalidate();
+    this.createSchema();
+    return true;
   }
 
   /** The stored policy: { version, policy } or null. */
@@ -70,7 +89,7 @@ export class TenantStore extends DurableObject {
   /** Decides a call event against the stored policy: presentation, screening verdict and trace. */
   decide(event) {
     const engine = this.currentEngine();
-    if (!engine) return { error: { field: "policy", code: "missing", message: "policy: no policy stored for this tenant (PUT /v1/tenants/{tenant}/policy first)", status: 409 } };
+    if (!engine) return { error: { field: "policy", code: "not_configured", message: "policy: no policy stored for this tenant (PUT /v1/tenants/{tenant}/policy first)" } };
     const r = result(() => engine.decide(event));
     return r.ok !== undefined ? { ok: { version: this.engineVersion, ...r.ok } } : r;
   }
@@ -78,7 +97,7 @@ export class TenantStore extends DurableObject {
   /** The SIP-facing decision for an INVITE (`flat`: the key=value text form instead of the JSON answer). */
   decideInvite(invite, flat) {
     const engine = this.currentEngine();
-    if (!engine) return { error: { field: "policy", code: "missing", message: "policy: no policy stored for this tenant (PUT /v1/tenants/{tenant}/policy first)", status: 409 } };
+    if (!engine) return { error: { field: "policy", code: "not_configured", message: "policy: no policy stored for this tenant (PUT /v1/tenants/{tenant}/policy first)" } };
     return result(() => (flat ? engine.decideInviteFlat(invite) : engine.decideInvite(invite)));
   }
 

@@ -39,7 +39,7 @@ impl<'a> Fields<'a> {
     pub(crate) fn deny_unknown(&self, base: &str, known: &[&str], problems: &mut Vec<Error>) {
         for key in self.map.keys().filter(|k| !known.contains(&k.as_str())) {
             problems.push(Error::new(
-                join_path(base, key),
+                crate::error::key_path(base, key),
                 "unknown_key",
                 format!("unknown key {key:?}; expected one of {}", known.join(", ")),
             ));

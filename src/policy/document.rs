@@ -437,7 +437,7 @@ fn read_emergency(v: &Value, path: &str, into: &mut BTreeMap<String, Vec<String>
         return;
     };
     for (key, numbers) in map {
-        let kpath = crate::error::join_path(path, key);
+        let kpath = crate::error::key_path(path, key);
         let country = if key == EMERGENCY_DEFAULT_KEY {
             Some(key.clone())
         } else {

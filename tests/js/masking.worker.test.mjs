@@ -140,6 +140,6 @@ test("another tenant sees none of it", async () => {
   assert.deepEqual(await r.json(), []);
   const body = JSON.stringify({ from: "41791110001", to: "41793026731", correlationId: "c-9" });
   r = await fetch(`${server.url}/v1/tenants/globex/infobip/callback`, { method: "POST", body,
-    headers: { authorization: sign("callback", body) }, signal: AbortSignal.timeout(20_000) });
+    headers: { authorization: sign("callback", body), "content-type": "application/json" }, signal: AbortSignal.timeout(20_000) });
   assert.equal(r.status, 409); // globex has no credentials: acme's signature opens nothing there
 });

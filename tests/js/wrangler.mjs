@@ -21,7 +21,7 @@ export function freePort() {
 }
 
 /**
- * Starts wrangler dev with `config` (relative to the repo root) and resolves to { url, stop, logs }.
+ * Starts wrangler dev with `config` (relative to the repo root) and resolves to { url, stop, logs, persist }.
  * `vars` become `--var KEY:VALUE`. State is persisted to a fresh temporary directory, removed on stop.
  */
 export async function startWrangler({ config = "wrangler.toml", vars = {}, readyPath = "/healthz", timeoutMs = 90_000 } = {}) {
@@ -55,7 +55,7 @@ export async function startWrangler({ config = "wrangler.toml", vars = {}, ready
     if (exited) break;
     try {
       const r = await fetch(url + readyPath, { signal: AbortSignal.timeout(2000) });
-      if (r.ok) return { url, stop, logs: () => logs };
+      if (r.ok) return { url, stop, logs: () => logs, persist };
     } catch {}
     await new Promise((r) => setTimeout(r, 250));
   }
