@@ -3,7 +3,7 @@
 //! screening, whose cost on inbound calls is mostly normalising the caller number.
 //! Run: `cargo bench --bench privacy`.
 
-use cidguard::event::read_event;
+use cidguard::policy::event::read_event;
 use cidguard::Engine;
 use serde_json::{json, Value};
 use std::hint::black_box;

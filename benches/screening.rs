@@ -3,9 +3,9 @@
 //! then the index), lookup time (hits and misses, through the whole screening path and through the bare
 //! index), and bytes per entry. Run: `cargo bench --bench screening` (`-- quick` stops at 100k).
 
-use cidguard::event::read_event;
-use cidguard::lists::E164;
+use cidguard::policy::event::read_event;
 use cidguard::policy::validate_policy;
+use cidguard::screening::lists::E164;
 use cidguard::screening::ScreeningIndex;
 use cidguard::Engine;
 use serde_json::{json, Value};
@@ -85,7 +85,7 @@ fn main() {
                     .expect("valid event")
             })
             .collect();
-        let time = |events: &[cidguard::event::CallEvent]| {
+        let time = |events: &[cidguard::policy::event::CallEvent]| {
             let start = Instant::now();
             for i in 0..lookups {
                 let e = &events[(i % events.len() as u64) as usize];
@@ -95,7 +95,8 @@ fn main() {
         };
         let hit_us = time(&hits);
         let miss_us = time(&misses);
-        let bare = cidguard::index::KeyIndex::build(keys.iter().enumerate().map(|(i, k)| (*k, i as u32)));
+        let bare =
+            cidguard::screening::index::KeyIndex::build(keys.iter().enumerate().map(|(i, k)| (*k, i as u32)));
         let start = Instant::now();
         let reps = 2_000_000u64;
         for i in 0..reps {

@@ -1,7 +1,7 @@
 //! Allocation of proxy numbers under the uniqueness rule, geo match, reservations, cool-off, stickiness,
 //! and pool sizing.
 
-use cidguard::api::call;
+use cidguard::exports::call;
 use cidguard::masking::{read_pool, MaskingConfig, MaskingState, PoolNumber, Session, SessionStatus};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -32,7 +32,7 @@ fn allocate(
     sessions: Value,
     req: Value,
     now: i64,
-) -> Result<Value, cidguard::api::ApiError> {
+) -> Result<Value, cidguard::exports::ExportError> {
     call("allocateSession", &[cfg, pool, sessions, req, json!(now)])
 }
 

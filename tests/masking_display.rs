@@ -1,6 +1,6 @@
 //! Display masking (seed 003): replacement and random policies, roles that may see the number.
 
-use cidguard::api::call;
+use cidguard::exports::call;
 use serde_json::{json, Value};
 
 fn mask(policy: Value, number: &str, role: Value, secret: Value) -> Value {
@@ -122,7 +122,7 @@ fn the_config_validator_reports_every_problem() {
         }
     });
     let e = call("validateMaskingConfig", &[bad]).unwrap_err();
-    let cidguard::api::ApiError::Many(p) = e else { panic!("expected every problem") };
+    let cidguard::exports::ExportError::Many(p) = e else { panic!("expected every problem") };
     let got: Vec<(&str, &str)> = p.0.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
     assert_eq!(
         got,

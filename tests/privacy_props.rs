@@ -1,7 +1,7 @@
 //! Properties of the privacy decision: no input makes it panic, `sip` mode never changes the caller ID, and
 //! the most specific level that sets a mode always wins.
 
-use cidguard::api;
+use cidguard::exports;
 use cidguard::policy::PrivacyMode;
 use cidguard::Engine;
 use proptest::prelude::*;
@@ -69,9 +69,9 @@ proptest! {
 
     #[test]
     fn no_input_panics(policy in any_json(), event in any_json()) {
-        let _ = api::call("validatePolicy", std::slice::from_ref(&policy));
-        let _ = api::call("decidePresentation", &[policy.clone(), event.clone()]);
-        let _ = api::call("decide", &[policy, event]);
+        let _ = exports::call("validatePolicy", std::slice::from_ref(&policy));
+        let _ = exports::call("decidePresentation", &[policy.clone(), event.clone()]);
+        let _ = exports::call("decide", &[policy, event]);
     }
 
     #[test]

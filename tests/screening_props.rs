@@ -1,7 +1,7 @@
 //! Properties of screening: no input makes it panic, and a number stored in any accepted format matches
 //! every other format of the same number from that account's country.
 
-use cidguard::api;
+use cidguard::exports;
 use cidguard::screening::Rule;
 use cidguard::Engine;
 use proptest::prelude::*;
@@ -76,7 +76,7 @@ proptest! {
     fn normalize_entry_agrees_with_screening((ci, nsn) in country_and_number(), f in 0usize..5) {
         let c = &COUNTRIES[ci];
         let written = &formats(c, &nsn)[f];
-        let got = api::call("normalizeEntry", &[json!(written), json!(c.iso)]).unwrap();
+        let got = exports::call("normalizeEntry", &[json!(written), json!(c.iso)]).unwrap();
         prop_assert_eq!(&got["e164"], &json!(format!("+{}{}", c.cc, nsn)));
     }
 
@@ -95,8 +95,8 @@ proptest! {
         });
         let event = json!({"direction": "inbound", "account": "a", "caller_name": name, "caller_number": number,
                            "destination_user": "u", "sip": {"p_asserted_identity": pai}});
-        let _ = api::call("screenCall", &[policy.clone(), event.clone()]);
-        let _ = api::call("decide", &[policy, event]);
-        let _ = api::call("normalizeEntry", &[json!(number), json!(country)]);
+        let _ = exports::call("screenCall", &[policy.clone(), event.clone()]);
+        let _ = exports::call("decide", &[policy, event]);
+        let _ = exports::call("normalizeEntry", &[json!(number), json!(country)]);
     }
 }

@@ -1,15 +1,15 @@
-//! Runs every shared vector file under tests/vectors/ against the native core through `api::call`.
+//! Runs every shared vector file under tests/vectors/ against the native core through `exports::call`.
 //! The Node, workerd and Chromium runners (tests/js/) run the same files against the wasm exports, so a vector
 //! that passes everywhere proves identical outputs in every runtime.
 
-use cidguard::api;
+use cidguard::exports;
 use serde_json::Value;
 use std::path::Path;
 
 fn check_case(file: &str, function: &str, case: &Value) -> Result<(), String> {
     let name = case["name"].as_str().unwrap_or("<unnamed>");
     let args = case["args"].as_array().ok_or_else(|| format!("{file}: {name}: args must be an array"))?;
-    let got = api::call(function, args);
+    let got = exports::call(function, args);
     let expect = &case["expect"];
     match (got, expect.get("ok"), expect.get("error")) {
         (Ok(v), Some(ok), None) if &v == ok => Ok(()),

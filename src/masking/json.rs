@@ -158,7 +158,7 @@ pub(crate) fn note<T>(problems: &mut Vec<Error>, r: Result<T, Error>) -> Option<
 }
 
 /// The JSON kind of a value, for messages (one definition, shared with the policy reader).
-pub(crate) use crate::reader::type_name as kind;
+pub(crate) use crate::policy::reader::type_name as kind;
 
 /// Parses a webhook body as JSON, naming `body` when it is not.
 pub(crate) fn parse_body(body: &str) -> Result<Value, Error> {

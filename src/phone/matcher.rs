@@ -4,7 +4,7 @@
 
 use super::metadata::{DFA_ACCEPT, DFA_NEXT};
 
-/// A compiled pattern node; the trees are generated as statics by `build.rs`.
+/// A compiled pattern node; the trees are generated as statics by the build script (`build/main.rs`).
 #[derive(Debug)]
 pub enum Node {
     /// One digit from a set (bit `d` = digit `d`).

@@ -254,17 +254,17 @@ fn normalize_many_reports_every_entry() {
     );
     assert_eq!(r[2].as_ref().map(|n| n.region.as_deref()), Ok(Some("GB")));
     assert_eq!(normalize_many(&["1"], "XX").map_err(|e| e.field), Err("country".to_owned()));
-    let json = serde_json::to_value(Outcome::from(r[1].clone())).unwrap_or_default();
+    let json = serde_json::to_value(Normalization::from(r[1].clone())).unwrap_or_default();
     assert_eq!(json["error"]["code"], "not_a_number");
 }
 
 #[test]
 fn json_face_of_normalize_many() {
     use serde_json::json;
-    let got = crate::api::call("normalizeMany", &[json!(["06 12 34 56 78", "abc"]), json!("FR")]);
+    let got = crate::exports::call("normalizeMany", &[json!(["06 12 34 56 78", "abc"]), json!("FR")]);
     let got = got.unwrap_or_default();
     assert_eq!(got[0]["ok"]["e164"], "+33612345678");
     assert_eq!(got[1]["error"]["field"], "numbers[1]");
-    let bad = crate::api::call("normalizeMany", &[json!("06 12 34 56 78"), json!("FR")]);
+    let bad = crate::exports::call("normalizeMany", &[json!("06 12 34 56 78"), json!("FR")]);
     assert_eq!(bad.map_err(|e| e.first().field.clone()), Err("numbers".to_owned()));
 }

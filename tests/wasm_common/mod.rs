@@ -1,7 +1,7 @@
 //! Shared by the Node and Chromium wasm-bindgen tests. The vector files are embedded at compile time; the list
 //! below is checked against the directory by the native test `every_vector_file_is_embedded_for_wasm`.
 
-use cidguard::api;
+use cidguard::exports;
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -41,7 +41,7 @@ pub fn run_all_vectors() {
         for case in doc["cases"].as_array().unwrap() {
             ran += 1;
             let args = case["args"].as_array().unwrap();
-            let got = api::call(function, args);
+            let got = exports::call(function, args);
             let expect = &case["expect"];
             let pass = match (&got, expect.get("ok"), expect.get("error")) {
                 (Ok(v), Some(ok), _) => v == ok,
@@ -66,12 +66,18 @@ fn get(v: &JsValue, key: &str) -> JsValue {
 }
 
 pub fn check_exports() {
-    let ok = cidguard::wasm::normalize("+44 20 7946 0018", "FR").unwrap();
+    let ok = cidguard::wasm::normalize("+44 20 7946 0018".into(), "FR".into()).unwrap();
     assert_eq!(get(&ok, "e164").as_string().as_deref(), Some("+442079460018"));
     assert_eq!(get(&ok, "region").as_string().as_deref(), Some("GB"));
     assert_eq!(get(&ok, "valid").as_bool(), Some(true));
 
-    let err = cidguard::wasm::normalize("abc", "FR").unwrap_err();
+    // A value of the wrong JS type is a typed error, never a trap or a coercion.
+    let err: JsValue =
+        cidguard::wasm::normalize(JsValue::from(33_639_981_234_f64), "FR".into()).unwrap_err().into();
+    assert_eq!(get(&err, "field").as_string().as_deref(), Some("number"));
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("invalid_type"));
+
+    let err = cidguard::wasm::normalize("abc".into(), "FR".into()).unwrap_err();
     let err: JsValue = err.into();
     assert!(err.is_instance_of::<js_sys::Error>());
     assert_eq!(get(&err, "field").as_string().as_deref(), Some("number"));

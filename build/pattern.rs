@@ -4,7 +4,8 @@
 //! `[^0]`), groups (`(?:…)`, capturing `(…)`), alternation, and the quantifiers `?`, `*`, `+`, `{n}`, `{n,}`,
 //! `{n,m}` (greedy). This module parses that subset into an [`Ast`] and compiles boolean patterns into one shared,
 //! globally minimised DFA over the ten digits, so the runtime walks a table instead of compiling regexes. It is
-//! used by `build.rs` (included with `#[path]`) and by the unit tests; nothing here runs in the shipped core.
+//! used by the build script `build/main.rs` (included with `#[path]`) and by the phone unit tests; nothing here
+//! runs in the shipped core.
 
 #![allow(dead_code)]
 

@@ -5,7 +5,7 @@
 //! The same table serves exact numbers and prefixes (a prefix lookup tries each leading run of the caller's
 //! digits, longest first: at most 15 searches).
 
-use crate::lists::E164;
+use crate::screening::lists::E164;
 
 /// Sorted keys and, in parallel, the index of the list entry each key came from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -7,7 +7,7 @@
 //! only the international `+` form is accepted. Prefixes are always written in international form (`+1900`).
 
 use crate::error::Error;
-use crate::reader::{object, type_error};
+use crate::policy::reader::{object, type_error};
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 use std::fmt;
@@ -172,7 +172,7 @@ pub fn parse_prefix(prefix: &str) -> Result<E164, Error> {
 }
 
 /// Reads an optional label (1..=1024 characters).
-fn read_label(o: &crate::reader::Obj<'_>, errs: &mut Vec<Error>) -> Option<String> {
+fn read_label(o: &crate::policy::reader::Obj<'_>, errs: &mut Vec<Error>) -> Option<String> {
     o.str_len("label", 1, 1024, errs).map(str::to_owned)
 }
 
@@ -237,7 +237,7 @@ pub(crate) fn read_user_entry(
     errs: &mut Vec<Error>,
 ) -> Option<UserEntry> {
     let o = object(v, path, &["id", "number", "label"], errs)?;
-    let id = crate::policy::read_id(&o, errs);
+    let id = crate::policy::document::read_id(&o, errs);
     let label = read_label(&o, errs);
     let number = o.req_str("number", errs)?;
     match normalize_checked(number, Some(country)) {

@@ -4,12 +4,12 @@
 //! a default; absent optional values take the documented defaults (docs/privacy.md, docs/screening.md).
 //! List entries are normalised to E.164 here, once, so matching never meets two formats of one number.
 
-use crate::callerid_rules::{CallerIdRule, MAX_STRIP};
 use crate::error::{Error, Problems};
-use crate::lists::{
+use crate::policy::reader::{named_enum, object, type_error, Obj};
+use crate::screening::lists::{
     check_duplicates, read_number, read_prefix, read_user_entry, NumberEntry, PrefixEntry, UserEntry,
 };
-use crate::reader::{named_enum, object, type_error, Obj};
+use crate::screening::rewrite::{CallerIdRule, MAX_STRIP};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
@@ -578,20 +578,20 @@ fn read_numbers_and_prefixes(
 
 /// Something with an E.164 key (for the duplicate check).
 trait Keyed {
-    fn key(&self) -> crate::lists::E164;
+    fn key(&self) -> crate::screening::lists::E164;
 }
 impl Keyed for NumberEntry {
-    fn key(&self) -> crate::lists::E164 {
+    fn key(&self) -> crate::screening::lists::E164 {
         self.e164
     }
 }
 impl Keyed for PrefixEntry {
-    fn key(&self) -> crate::lists::E164 {
+    fn key(&self) -> crate::screening::lists::E164 {
         self.e164_prefix
     }
 }
 impl Keyed for UserEntry {
-    fn key(&self) -> crate::lists::E164 {
+    fn key(&self) -> crate::screening::lists::E164 {
         self.e164
     }
 }
@@ -602,7 +602,7 @@ fn read_indexed<T: Keyed>(
     key: &str,
     errs: &mut Vec<Error>,
     read: impl Fn(&Value, &str, &mut Vec<Error>) -> Option<T>,
-    keyed: &mut Vec<(crate::lists::E164, usize)>,
+    keyed: &mut Vec<(crate::screening::lists::E164, usize)>,
 ) -> Vec<(T, usize)> {
     let Some(items) = o.array(key, errs) else { return vec![] };
     let base = o.path(key);

@@ -3,10 +3,10 @@
 //! (`Privacy`, `P-Asserted-Identity`, `Remote-Party-ID`, Asterisk presentation) as they arrived.
 //!
 //! [`read_event`] checks the shape and the syntax of every field and reports every problem with its path;
-//! what the SIP facts *mean* for privacy is decided in `privacy.rs`, in one place.
+//! what the SIP facts *mean* for privacy is decided in `privacy/`, in one place.
 
 use crate::error::{Error, Problems};
-use crate::reader::{named_enum, object, type_error, unknown_value, Obj};
+use crate::policy::reader::{named_enum, object, type_error, unknown_value, Obj};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -105,7 +105,10 @@ impl AsteriskPresentation {
                 n.as_u64().ok_or_else(|| format!("unknown presentation {n}; {}", expected()))?
             }
             other => {
-                return Err(format!("expected a string or a number, got {}", crate::reader::type_name(other)))
+                return Err(format!(
+                    "expected a string or a number, got {}",
+                    crate::policy::reader::type_name(other)
+                ))
             }
         };
         match u8::try_from(n) {

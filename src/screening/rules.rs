@@ -3,14 +3,14 @@
 //! account's country after the account's `in_callerid` rewrite rules. Lookups go through a [`ScreeningIndex`]
 //! built once per policy version; nothing scans a list per call.
 
-use crate::callerid_rules::rewrite;
 use crate::error::Error;
-use crate::event::{CallEvent, Direction};
-use crate::index::KeyIndex;
-use crate::lists::{is_all_zero, NumberEntry, PrefixEntry, UserEntry, E164};
+use crate::policy::event::{CallEvent, Direction};
+use crate::policy::reader::named_enum;
 use crate::policy::{Account, Policy, User};
 use crate::privacy::Requested;
-use crate::reader::named_enum;
+use crate::screening::index::KeyIndex;
+use crate::screening::lists::{is_all_zero, NumberEntry, PrefixEntry, UserEntry, E164};
+use crate::screening::rewrite::rewrite;
 use crate::trace::{Outcome, Trace};
 use serde::Serialize;
 use std::collections::HashMap;

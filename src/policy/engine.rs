@@ -3,7 +3,7 @@
 //! screening (inbound calls), presentation, all appended to one trace.
 
 use crate::error::{Error, Problems};
-use crate::event::{read_event, CallEvent};
+use crate::policy::event::{read_event, CallEvent};
 use crate::policy::{validate_policy, Policy, User};
 use crate::privacy::{detect, present_detected, Detected, Presentation, Requested, Scope};
 use crate::screening::{resolve_user, screen, Context, Screening, ScreeningIndex};

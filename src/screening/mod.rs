@@ -1,0 +1,16 @@
+//! Inbound call screening: whether a call is let through (allowlist, anonymous rejection, account blocklists,
+//! prefixes, user blocklists).
+//!
+//! - [`rules`]: the screening rules in their documented precedence, and the index they look numbers up in;
+//! - [`lists`]: list entries (numbers, prefixes), checked and normalised to E.164 when a policy is loaded;
+//! - [`index`]: the sorted E.164 key index behind every list lookup;
+//! - [`rewrite`]: the account's `in_callerid` caller-ID rewrite rules, applied before matching.
+
+pub mod index;
+pub mod lists;
+pub mod rewrite;
+pub mod rules;
+
+pub use rules::{
+    resolve_user, screen, Action, Caller, Context, EntryRef, ListRef, Rule, Screening, ScreeningIndex,
+};
