@@ -1,0 +1,117 @@
+// The admin console end to end: its custom elements in headless Chromium against the worker under wrangler dev
+// (real HTTP, real Durable Objects, the page's CSP). One server and one browser for the whole suite.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, mkdirSync } from "node:fs";
+import { startWrangler } from "./wrangler.mjs";
+import { launchChromium } from "./browser.mjs";
+
+const KEYS = { acme: "console-key-acme-0001", globex: "console-key-globex-0001" };
+const OPERATOR = "console-operator-key-0001";
+const EXAMPLE = JSON.parse(readFileSync(new URL("../../www/examples/policy.json", import.meta.url), "utf8"));
+const SHOTS = new URL("../../docs/console/", import.meta.url);
+
+let server, browser, page;
+const consoleErrors = [];
+
+/** A request to the worker as a client would send it. */
+export async function call(method, path, { key = KEYS.acme, body, headers = {} } = {}) {
+  const h = { authorization: `Bearer ${key}`, ...headers };
+  if (body !== undefined) h["content-type"] = "application/json";
+  const r = await fetch(server.url + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  return { status: r.status, body: text ? JSON.parse(text) : null, etag: r.headers.get("etag") };
+}
+
+before(async () => {
+  server = await startWrangler({ vars: { API_KEYS: `acme:${KEYS.acme},globex:${KEYS.globex}`, OPERATOR_KEY: OPERATOR } });
+  browser = await launchChromium();
+  page = await browser.context.newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  // Answers the tests provoke on purpose (a wrong key, a stale If-Match) are logged by Chromium as errors.
+  page.on("console", (m) => { if (m.type() === "error" && !/status of (401|404|412)/.test(m.text())) consoleErrors.push(m.text()); });
+  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  mkdirSync(SHOTS, { recursive: true });
+  assert.equal((await call("PUT", "/v1/tenants/acme/policy", { body: EXAMPLE })).status, 200);
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Signs in on the console page with `credential` (kind tenant | user). */
+async function signIn(p, { tenant = "acme", credential = KEYS.acme, kind = "tenant" } = {}) {
+  await p.goto(server.url + "/");
+  await p.waitForSelector('body[data-loaded="true"]');
+  await p.fill('#signin input[name="tenant"]', tenant);
+  await p.fill('#signin input[name="credential"]', credential);
+  await p.selectOption('#signin select[name="kind"]', kind);
+  await p.click('#signin button[type="submit"]');
+}
+
+const shot = (locator, name) => locator.screenshot({ path: new URL(`${name}.png`, SHOTS).pathname, animations: "disabled" });
+
+test("sign-in: a wrong key is refused, the tenant key opens the console", async () => {
+  await signIn(page, { credential: "not-a-key-at-all" });
+  await page.waitForFunction(() => document.querySelector("#signin-error").textContent !== "");
+  assert.match(await page.textContent("#signin-error"), /unknown tenant or credential/);
+  await signIn(page);
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await page.isVisible("#console"), true);
+  await page.locator("cg-call-preview").locator('[data-which="stored"]').waitFor();
+});
+
+test("a privacy change is seen in the preview before and after Apply", async () => {
+  const preview = page.locator("cg-call-preview");
+  const privacy = page.locator("cg-privacy-settings");
+  await preview.locator('select[name="direction"]').selectOption("outbound");
+  await preview.locator('select[name="account"]').selectOption("acc-fr");
+  await preview.locator('input[name="caller_number"]').fill("+33639981234");
+  await preview.locator('input[name="caller_name"]').fill("Alice Martin");
+  await preview.locator('input[name="dialled_number"]').fill("+14155550100");
+  await preview.locator('input[name="sip_privacy"]').fill("id");
+  await preview.locator('button[type="submit"]').click();
+  const name = (which) => preview.locator(`[data-which="${which}"] dd[data-key="caller_name"]`);
+  const number = (which) => preview.locator(`[data-which="${which}"] dd[data-key="caller_number"]`);
+  // Stored: system kazoo mode hides name and number.
+  await assert.doesNotReject(name("stored").filter({ hasText: "anonymous" }).waitFor());
+  assert.equal(await number("stored").textContent(), "0000000000");
+  // Draft: the account hides only the name.
+  await privacy.locator('select[data-path="accounts[0].privacy_mode"]').selectOption("hide_name");
+  await number("draft").filter({ hasText: "+33639981234" }).waitFor();
+  assert.equal(await name("draft").textContent(), "anonymous");
+  assert.equal(await number("stored").textContent(), "0000000000", "the stored policy is unchanged before Apply");
+  assert.equal((await call("GET", "/v1/tenants/acme/policy")).body.policy.accounts[0].privacy_mode, undefined);
+  // The effective result, from the core, for the account without a carrier.
+  await privacy.locator('tr[data-account="acc-fr"] td[data-route="none"]').filter({ hasText: "hide_name" }).waitFor();
+  await shot(privacy, "privacy-settings");
+  await privacy.locator('[data-action="apply"]').click();
+  await number("stored").filter({ hasText: "+33639981234" }).waitFor();
+  const stored = await call("GET", "/v1/tenants/acme/policy");
+  assert.equal(stored.body.policy.accounts[0].privacy_mode, "hide_name");
+  await shot(preview, "call-preview");
+});
+
+test("every validation problem is shown next to its field with its path", async () => {
+  const privacy = page.locator("cg-privacy-settings");
+  await privacy.locator("details.json summary").click();
+  const doc = JSON.parse(await privacy.locator("textarea").inputValue());
+  doc.accounts[1].privacy_mode = "hide";
+  doc.resources[0].gateways[1].privacy_mod = "sip";
+  await privacy.locator("textarea").fill(JSON.stringify(doc));
+  await privacy.getByRole("button", { name: "Use this JSON as the draft" }).click();
+  const byField = privacy.locator('.problems[data-for="accounts[1].privacy_mode"] .problem');
+  await byField.waitFor();
+  assert.match(await byField.textContent(), /accounts\[1\]\.privacy_mode/);
+  // A key with no control of its own is shown at its closest parent's control, still with its full path.
+  const gw = privacy.locator('[data-field="resources[0].gateways[1].privacy_mod"]');
+  await gw.waitFor();
+  assert.equal(await privacy.locator('[data-action="apply"]').isDisabled(), true);
+  await privacy.locator('[data-action="discard"]').click();
+  await byField.waitFor({ state: "detached" });
+  await privacy.locator("details.json summary").click();
+});
+
+test("no console errors", () => {
+  assert.deepEqual(consoleErrors, []);
+});
