@@ -7,6 +7,7 @@ const $ = (sel) => document.querySelector(sel);
 /** The sections an administrator sees: a tab each, with the elements it mounts. */
 const ADMIN_SECTIONS = [
   { id: "policy", label: "Preview and privacy", two: true, elements: ["cg-privacy-settings", "cg-call-preview"] },
+  { id: "blocklists", label: "Blocklists", two: true, elements: ["cg-blocklists", "cg-call-preview"] },
 ];
 /** What a user token sees: only that user's own blocklist. */
 const USER_SECTIONS = [{ id: "mine", label: "My blocklist", elements: ["cg-user-blocklist"] }];

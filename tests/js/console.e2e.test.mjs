@@ -58,11 +58,11 @@ test("sign-in: a wrong key is refused, the tenant key opens the console", async 
   await signIn(page);
   await page.waitForSelector('body[data-ready="true"]');
   assert.equal(await page.isVisible("#console"), true);
-  await page.locator("cg-call-preview").locator('[data-which="stored"]').waitFor();
+  await page.locator("#panel-policy cg-call-preview").locator('[data-which="stored"]').waitFor();
 });
 
 test("a privacy change is seen in the preview before and after Apply", async () => {
-  const preview = page.locator("cg-call-preview");
+  const preview = page.locator("#panel-policy cg-call-preview");
   const privacy = page.locator("cg-privacy-settings");
   await preview.locator('select[name="direction"]').selectOption("outbound");
   await preview.locator('select[name="account"]').selectOption("acc-fr");
@@ -110,6 +110,45 @@ test("every validation problem is shown next to its field with its path", async 
   await privacy.locator('[data-action="discard"]').click();
   await byField.waitFor({ state: "detached" });
   await privacy.locator("details.json summary").click();
+});
+
+test("Monster UI blocklist flow: a new list with a number and Block Anonymous, selected for the account, rejects the call 603", async () => {
+  await page.click("#tab-blocklists");
+  const lists = page.locator("cg-blocklists");
+  const preview = page.locator("#panel-blocklists cg-call-preview");
+  await lists.locator('[data-action="new-list"]').click();
+  await lists.locator('input[name="list-name"]').fill("Robocalls");
+  await lists.locator('input[name="list-name"]').press("Tab");
+  await lists.locator('input[name="number"]').fill("+33 1 70 36 99 98");
+  await lists.locator('input[name="number"]').press("Enter");
+  await lists.locator('li[data-number="+33 1 70 36 99 98"]').waitFor();
+  await lists.locator('[data-action="block-anonymous"]').click();
+  assert.equal(await lists.locator('[data-action="block-anonymous"]').getAttribute("aria-checked"), "true");
+  // Account settings: Available → Selected for acc-fr, with the keyboard.
+  await lists.locator('select[name="account"]').selectOption("acc-fr");
+  const available = lists.locator('ul[aria-label="Available"]');
+  await available.locator('li', { hasText: /^Robocalls$/ }).click();
+  await lists.locator('[data-action="select"]').click();
+  await lists.locator('ul[aria-label="Selected"] li', { hasText: /^Robocalls$/ }).waitFor();
+  await preview.locator('select[name="direction"]').selectOption("inbound");
+  await preview.locator('select[name="account"]').selectOption("acc-fr");
+  await preview.locator('input[name="caller_number"]').fill("01 70 36 99 98");
+  await preview.locator('input[name="caller_name"]').fill("Robot");
+  await preview.locator('button[type="submit"]').click();
+  const badge = (which) => preview.locator(`[data-which="${which}"] [data-verdict]`);
+  await badge("draft").filter({ hasText: "Rejected 603" }).waitFor();
+  assert.equal(await preview.locator('[data-which="draft"] dd[data-key="sip_answer"]').textContent(), "603 Decline");
+  assert.match(await badge("stored").textContent(), /^Allowed/);
+  await shot(lists, "blocklists");
+  await lists.locator('[data-action="apply"]').click();
+  await badge("stored").filter({ hasText: "Rejected 603" }).waitFor();
+  const stored = (await call("GET", "/v1/tenants/acme/policy")).body.policy;
+  const list = stored.blocklists.find((l) => l.name === "Robocalls");
+  assert.deepEqual([list.numbers, list.block_anonymous], [["+33 1 70 36 99 98"], true]);
+  assert.ok(stored.accounts.find((a) => a.id === "acc-fr").blocklists.includes(list.id));
+  // The worker decides the same.
+  const d = await call("POST", "/v1/tenants/acme/decide", { body: { direction: "inbound", account: "acc-fr", caller_number: "01 70 36 99 98" } });
+  assert.equal(d.body.screening.sip_code, 603);
 });
 
 test("no console errors", () => {

@@ -4,3 +4,4 @@ export { PolicyDraft } from "./draft.js";
 export { loadCore } from "./core.js";
 export { CgCallPreview } from "./call-preview.js";
 export { CgPrivacySettings } from "./privacy-settings.js";
+export { CgBlocklists } from "./blocklists.js";
