@@ -86,6 +86,13 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
             };
             Ok(to_value(crate::screening::lists::normalize_entry(arg_str(args, 0, "number")?, country)?))
         }
+        // What-if replay
+        "replay" => Ok(to_value(crate::replay::replay(
+            arg(args, 0, "baseline")?,
+            arg(args, 1, "candidate")?,
+            arg_str(args, 2, "log")?,
+            args.get(3).unwrap_or(&Value::Null),
+        )?)),
         // Masking
         f if crate::exports::masking::FUNCTIONS.contains(&f) => crate::exports::masking::call(f, args),
         other => {

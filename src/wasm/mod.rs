@@ -228,7 +228,7 @@ export interface NormalizedEntry { number: string; e164: string; region: string 
 // Policy documents, events and decisions cross the boundary as one JSON string each (V8's JSON.stringify /
 // JSON.parse on the JS side, serde_json on ours): measured several times faster than walking the objects
 // property by property, which costs a boundary crossing per field and per string.
-fn json_arg(field: &str, v: JsValue) -> Result<serde_json::Value, js_sys::Error> {
+pub(crate) fn json_arg(field: &str, v: JsValue) -> Result<serde_json::Value, js_sys::Error> {
     let text = js_sys::JSON::stringify(&v)
         .ok()
         .and_then(|t| t.as_string())
@@ -236,7 +236,7 @@ fn json_arg(field: &str, v: JsValue) -> Result<serde_json::Value, js_sys::Error>
     serde_json::from_str(&text).map_err(|e| into_error(Error::new(field, "invalid_type", e.to_string())))
 }
 
-fn json_out<T: Serialize>(v: &T) -> Result<JsValue, js_sys::Error> {
+pub(crate) fn json_out<T: Serialize>(v: &T) -> Result<JsValue, js_sys::Error> {
     let text =
         serde_json::to_string(v).map_err(|e| into_error(Error::new("result", "internal", e.to_string())))?;
     js_sys::JSON::parse(&text).map_err(|_| into_error(Error::new("result", "internal", "unreadable JSON")))
@@ -313,3 +313,5 @@ impl WasmEngine {
 }
 // Masking
 mod masking;
+// What-if replay
+mod replay;
