@@ -17,7 +17,11 @@ fn policies() -> (Value, Value) {
 fn log(n: usize) -> String {
     let mut s = String::from("time,direction,account,caller_number,caller_name,dialled_number\n");
     for i in 0..n {
-        let caller = if i % 7 == 0 { "01 70 36 99 99".to_owned() } else { format!("06 11 22 {:02} {:02}", i % 100, i % 89) };
+        let caller = if i % 7 == 0 {
+            "01 70 36 99 99".to_owned()
+        } else {
+            format!("06 11 22 {:02} {:02}", i % 100, i % 89)
+        };
         s.push_str(&format!("{},inbound,acc-fr,{caller},Zoë {i},+33170000000\n", 1_796_378_400 + i * 60));
     }
     s
