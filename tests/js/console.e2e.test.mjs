@@ -151,6 +151,72 @@ test("Monster UI blocklist flow: a new list with a number and Block Anonymous, s
   assert.equal(d.body.screening.sip_code, 603);
 });
 
+/** A call log: every 5th call anonymous to acc-fr, one call per minute from 2026-12-04 08:00 UTC. */
+function callLog(n) {
+  const lines = ["time,direction,account,caller_number,caller_name,dialled_number"];
+  for (let i = 0; i < n; i++) {
+    const t = new Date(Date.UTC(2026, 11, 4, 8, 0) + i * 60_000).toISOString().replace(".000", "");
+    lines.push(i % 5 === 0 ? `${t},inbound,acc-fr,anonymous,Anonymous,+33170000000` : `${t},inbound,acc-fr,06 11 22 33 ${String(i % 100).padStart(2, "0")},Caller ${i},+33170000000`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+test("a replay in the page and by the worker shows the changed calls, their traces and the chart", async () => {
+  // The draft: Robocalls (Block Anonymous on) back from Selected to Available for acc-fr.
+  await page.click("#tab-blocklists");
+  const lists = page.locator("cg-blocklists");
+  await lists.locator('select[name="account"]').selectOption("acc-fr");
+  await lists.locator('ul[aria-label="Selected"] li', { hasText: /^Robocalls$/ }).click();
+  await lists.locator('[data-action="unselect"]').click();
+  await lists.locator('ul[aria-label="Available"] li', { hasText: /^Robocalls$/ }).waitFor();
+  await page.click("#tab-replay");
+  const replay = page.locator("cg-replay");
+  const log = callLog(600);
+  await replay.locator('input[type="file"]').setInputFiles({ name: "calls.csv", mimeType: "text/csv", buffer: Buffer.from(log) });
+  for (const where of ["page", "worker"]) {
+    await replay.locator('select[name="where"]').selectOption(where);
+    const done = page.evaluate(() => new Promise((r) => document.querySelector("cg-replay").addEventListener("replayed", (e) => r(e.detail.where), { once: true })));
+    await replay.locator('button[type="submit"]').click();
+    assert.equal(await done, where);
+    assert.equal(await replay.locator('dd[data-key="calls"]').textContent(), "600");
+    assert.equal(await replay.locator('dd[data-key="changed"]').textContent(), "120");
+    assert.equal(await replay.locator('dd[data-key="rejected_before"]').textContent(), "120");
+    assert.equal(await replay.locator('dd[data-key="rejected_after"]').textContent(), "0");
+    assert.equal(await replay.locator("table.changed tbody tr[data-line]").count(), 120);
+    assert.equal(await replay.locator("progress").evaluate((p) => p.value), 1);
+  }
+  // The chart: uPlot's canvas with the four series in its legend.
+  assert.equal(await replay.locator(".chart canvas").count(), 1);
+  assert.equal(await replay.locator(".chart .u-legend .u-series").count(), 5);
+  const first = replay.locator('tr[data-line="2"]');
+  assert.match(await first.locator('[data-which="before"]').textContent(), /^Rejected 433 \(anonymous\)/);
+  assert.match(await first.locator('[data-which="after"]').textContent(), /^Allowed/);
+  await first.locator('[data-action="traces"]').click();
+  await replay.locator('.traces section[aria-label="Stored"] li[data-outcome="rejected"]').waitFor();
+  await shot(replay, "replay");
+});
+
+test("the replay route refuses bad input with 4xx naming the field, before streaming", async () => {
+  const post = (body, type = "text/csv") => fetch(server.url + "/v1/tenants/acme/replay", { method: "POST", body,
+    headers: { authorization: `Bearer ${KEYS.acme}`, "content-type": type } });
+  const err = async (r) => [r.status, (await r.json()).error];
+  let [status, e] = await err(await post("{}\ntime\n", "application/json"));
+  assert.deepEqual([status, e.field, e.code], [415, "content-type", "unsupported_media_type"]);
+  [status, e] = await err(await post(JSON.stringify({ candidate: EXAMPLE }) + "\ntime,direction,account\n1,inbound,acc-fr\n"));
+  assert.deepEqual([status, e.field, e.code], [400, "csv.header", "missing_column"]);
+  [status, e] = await err(await post(JSON.stringify({ candidate: { ...EXAMPLE, accounts: 3 } }) + "\n"));
+  assert.deepEqual([status, e.field], [400, "candidate.accounts"]);
+  [status, e] = await err(await post(JSON.stringify({ candidat: EXAMPLE }) + "\n"));
+  assert.deepEqual([status, e.field, e.code], [400, "candidat", "unknown_field"]);
+  [status, e] = await err(await post("not json\n"));
+  assert.deepEqual([status, e.field, e.code], [400, "replay", "malformed_json"]);
+  const ok = await post(JSON.stringify({ candidate: EXAMPLE, options: { bucket_seconds: 86400 } }) + "\n" + callLog(25_000));
+  assert.equal(ok.status, 200);
+  const lines = (await ok.text()).trim().split("\n").map((l) => JSON.parse(l));
+  assert.ok(lines.filter((l) => l.progress).length >= 3, "progress lines while streaming");
+  assert.equal(lines.at(-1).report.calls, 25_000);
+});
+
 test("no console errors", () => {
   assert.deepEqual(consoleErrors, []);
 });

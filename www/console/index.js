@@ -5,3 +5,4 @@ export { loadCore } from "./core.js";
 export { CgCallPreview } from "./call-preview.js";
 export { CgPrivacySettings } from "./privacy-settings.js";
 export { CgBlocklists } from "./blocklists.js";
+export { CgReplay } from "./replay.js";
