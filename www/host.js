@@ -9,6 +9,7 @@ const ADMIN_SECTIONS = [
   { id: "policy", label: "Preview and privacy", two: true, elements: ["cg-privacy-settings", "cg-call-preview"] },
   { id: "blocklists", label: "Blocklists", two: true, elements: ["cg-blocklists", "cg-call-preview"] },
   { id: "replay", label: "What-if replay", elements: ["cg-replay"] },
+  { id: "masking", label: "Number masking", elements: ["cg-masking"] },
 ];
 /** What a user token sees: only that user's own blocklist. */
 const USER_SECTIONS = [{ id: "mine", label: "My blocklist", elements: ["cg-user-blocklist"] }];

@@ -93,6 +93,21 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
             arg_str(args, 2, "log")?,
             args.get(3).unwrap_or(&Value::Null),
         )?)),
+        // poolStates(config, pool, sessions, instants) -> [{at, in_use, reserved, cooling_off, free}]
+        "poolStates" => {
+            let config = crate::masking::MaskingConfig::from_value(arg(args, 0, "config")?)
+                .map_err(|p| Problems(p.0.into_iter().map(|e| e.under("config")).collect()))?;
+            let pool = crate::masking::read_pool(arg(args, 1, "pool")?)?;
+            let sessions = crate::masking::read_sessions(arg(args, 2, "sessions")?, "sessions")?;
+            let instants = arg(args, 3, "instants")?
+                .as_array()
+                .filter(|a| a.len() <= crate::masking::states::MAX_INSTANTS)
+                .and_then(|a| a.iter().map(Value::as_i64).collect::<Option<Vec<i64>>>())
+                .ok_or_else(|| {
+                    Error::new("instants", "invalid_type", "expected at most 10,000 whole epoch seconds")
+                })?;
+            Ok(to_value(crate::masking::pool_states(&config, &pool, &sessions, &instants)))
+        }
         // Masking
         f if crate::exports::masking::FUNCTIONS.contains(&f) => crate::exports::masking::call(f, args),
         other => {

@@ -315,3 +315,5 @@ impl WasmEngine {
 mod masking;
 // What-if replay
 mod replay;
+// The pool's states over time
+mod pool_states;

@@ -3,6 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { startWrangler } from "./wrangler.mjs";
 import { launchChromium } from "./browser.mjs";
 
@@ -10,6 +11,8 @@ const KEYS = { acme: "console-key-acme-0001", globex: "console-key-globex-0001" 
 const OPERATOR = "console-operator-key-0001";
 const EXAMPLE = JSON.parse(readFileSync(new URL("../../www/examples/policy.json", import.meta.url), "utf8"));
 const SHOTS = new URL("../../docs/console/", import.meta.url);
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const TABS = ["policy", "blocklists", "replay", "masking"];
 
 let server, browser, page;
 const consoleErrors = [];
@@ -215,6 +218,128 @@ test("the replay route refuses bad input with 4xx naming the field, before strea
   const lines = (await ok.text()).trim().split("\n").map((l) => JSON.parse(l));
   assert.ok(lines.filter((l) => l.progress).length >= 3, "progress lines while streaming");
   assert.equal(lines.at(-1).report.calls, 25_000);
+});
+
+const MASKING = {
+  pool: [{ number: "+41793026731" }, { number: "+41793026732" }, { number: "+41793026733" }, { number: "+41793026734", reserved: true }],
+  session: { id: "ride-1", ttl_seconds: 7200, participants: [{ number: "+41793026727" }, { number: "+41793026785" }] },
+};
+
+test("masking: the sizing curve with the chosen point, the pool's states over time, sessions and pool", async () => {
+  assert.equal((await call("PUT", "/v1/tenants/acme/masking/pool", { body: MASKING.pool })).status, 200);
+  assert.equal((await call("POST", "/v1/tenants/acme/masking/sessions", { body: MASKING.session })).status, 201);
+  await signIn(page);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.click("#tab-masking");
+  const masking = page.locator("cg-masking");
+  await masking.locator('tr[data-session="ride-1"]').waitFor();
+  assert.match(await masking.locator('tr[data-session="ride-1"]').textContent(), /\+41793026727/, "an unmask key sees the real numbers");
+  await masking.locator('[data-numbers]').waitFor();
+  const chosen = Number(await masking.locator("[data-numbers]").getAttribute("data-numbers"));
+  const expected = await page.evaluate(async () => (await import("/pkg/cidguard.js")).poolSize({ calls_per_hour: 3600,
+    average_call_seconds: 180, channels_per_number: 2, max_sessions_per_participant: 10, headroom_percent: 20 }).numbers);
+  assert.equal(chosen, expected);
+  await masking.locator('input[name="calls_per_hour"]').fill("36000");
+  await masking.locator('button[type="submit"]').click();
+  await masking.locator(`[data-numbers]:not([data-numbers="${chosen}"])`).waitFor();
+  await masking.locator('input[name="calls_per_hour"]').fill("lots");
+  await masking.locator('button[type="submit"]').click();
+  await masking.locator('.problems[data-for="sizing.calls_per_hour"] .problem').waitFor();
+  await masking.locator('input[name="calls_per_hour"]').fill("3600");
+  await masking.locator('button[type="submit"]').click();
+  assert.equal(await masking.locator("[part~='sizing-chart'] canvas").count(), 1);
+  assert.equal(await masking.locator("[part~='states-chart'] canvas").count(), 1);
+  // Now: 2 numbers in use by ride-1, 1 reserved, 1 free (the core's poolStates, in the table under the chart).
+  const first = await masking.locator("[part~='states-chart'] + div table tbody tr").first().locator("td").allTextContents();
+  assert.deepEqual(first.slice(1).map(Number), [2, 1, 0, 1]);
+  await shot(masking, "masking");
+});
+
+test("axe-core: no serious or critical violation in any view", async () => {
+  await page.evaluate(AXE);
+  for (const tab of TABS) {
+    await page.click(`#tab-${tab}`);
+    const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`));
+    assert.deepEqual(violations, [], tab);
+  }
+});
+
+test("keyboard only: tabs switch with the arrow keys and the preview runs with Enter", async () => {
+  await page.focus("#tab-policy");
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "tab-blocklists");
+  assert.equal(await page.isVisible("#panel-blocklists"), true);
+  await page.keyboard.press("ArrowLeft");
+  const preview = page.locator("#panel-policy cg-call-preview");
+  await preview.locator('input[name="caller_number"]').focus();
+  await page.keyboard.type("+33899000000");
+  await page.keyboard.press("Enter");
+  await preview.locator('[data-which="draft"] [data-verdict]').waitFor();
+});
+
+test("nothing overflows at 420 px", async () => {
+  await page.setViewportSize({ width: 420, height: 900 });
+  try {
+    for (const tab of TABS) {
+      await page.click(`#tab-${tab}`);
+      await page.waitForTimeout(100);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 420, `${tab}: the page is ${width} px wide`);
+    }
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+});
+
+test("embedded in a host page with hostile global CSS and colliding ids, the elements render and work unchanged", async () => {
+  // The host page is served on the worker's origin with the worker's own CSP (the elements need no more).
+  const csp = (await fetch(server.url + "/")).headers.get("content-security-policy");
+  const p = await browser.context.newPage();
+  const errors = [];
+  p.on("pageerror", (e) => errors.push(String(e)));
+  p.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  const asset = (body, type) => ({ status: 200, contentType: type, body, headers: { "content-security-policy": csp } });
+  await p.route(server.url + "/embed/host.html", (r) => r.fulfill(asset(`<!doctype html><html lang="en"><head><title>Host</title>
+    <link rel="stylesheet" href="/embed/hostile.css"><script type="module" src="/embed/host.js"></script></head>
+    <body><h1 id="root">Host admin</h1><p id="preview" class="host-text">host text</p><button id="apply">host button</button>
+    <div class="root"><cg-call-preview id="call-preview"></cg-call-preview></div><cg-blocklists></cg-blocklists></body></html>`, "text/html")));
+  await p.route(server.url + "/embed/hostile.css", (r) => r.fulfill(asset(
+    "* { all: revert; color: red; font-size: 40px } button { display: none } .root, .field, .badge, dl, table { border: 9px solid lime; padding: 30px }", "text/css")));
+  await p.route(server.url + "/embed/host.js", (r) => r.fulfill(asset(`
+    import { PolicyDraft } from "/console/index.js";
+    const conn = { baseUrl: location.origin + "/v1/tenants/acme", credential: ${JSON.stringify(KEYS.acme)} };
+    const draft = new PolicyDraft(conn);
+    for (const el of document.querySelectorAll("cg-call-preview, cg-blocklists")) { el.draft = draft; Object.assign(el, conn); }
+    draft.load().then(() => (document.body.dataset.ready = "true"));`, "text/javascript")));
+  try {
+    await p.goto(server.url + "/embed/host.html");
+    await p.waitForSelector('body[data-ready="true"]');
+    const preview = p.locator("cg-call-preview");
+    const style = (loc) => loc.evaluate((e) => { const s = getComputedStyle(e); return { color: s.color, size: s.fontSize, display: s.display, border: s.borderTopWidth }; });
+    // Inside: the elements' own look.
+    const button = preview.locator('button[type="submit"]');
+    assert.notEqual((await style(button)).display, "none");
+    const label = preview.locator("label").first();
+    assert.deepEqual([(await style(label)).color, (await style(label)).size], ["rgb(81, 90, 101)", "12.75px"]);
+    assert.equal((await style(preview.locator(".root"))).border, "1px");
+    // They work: a call decided in the embedded preview.
+    await preview.locator('select[name="account"]').selectOption("acc-fr");
+    await preview.locator('input[name="caller_number"]').fill("01 70 36 99 98");
+    await button.click();
+    await preview.locator('[data-which="draft"] [data-verdict="reject"]').waitFor();
+    // Outside: the host's own elements keep the host's (hostile) styles; its ids are still unique.
+    const hostP = await style(p.locator("p#preview"));
+    assert.deepEqual([hostP.color, hostP.size], ["rgb(255, 0, 0)", "40px"]);
+    assert.equal((await style(p.locator("button#apply"))).display, "none");
+    assert.equal(await p.evaluate(() => document.querySelectorAll("#preview, #root, #apply").length), 3);
+    assert.equal(await p.evaluate(() => document.adoptedStyleSheets.length + document.styleSheets.length), 1);
+    await shot(p.locator("body"), "embedded");
+    assert.deepEqual(errors.filter((e) => !/status of (401|404|412)/.test(e)), []);
+  } finally {
+    await p.close();
+  }
 });
 
 test("no console errors", () => {

@@ -24,6 +24,7 @@ pub const VECTOR_FILES: &[(&str, &str)] = &[
     ("masking_parse_status.json", include_str!("../vectors/masking_parse_status.json")),
     ("masking_pool.json", include_str!("../vectors/masking_pool.json")),
     ("masking_pool_size.json", include_str!("../vectors/masking_pool_size.json")),
+    ("masking_pool_states.json", include_str!("../vectors/masking_pool_states.json")),
     ("masking_response.json", include_str!("../vectors/masking_response.json")),
     ("masking_route.json", include_str!("../vectors/masking_route.json")),
     ("masking_sign.json", include_str!("../vectors/masking_sign.json")),

@@ -4,7 +4,7 @@
 
 /** Styles shared by every element: a full reset at the root, so no host page style reaches inside. */
 export const BASE_CSS = `
-:host { display: block !important; contain: content; }
+:host { display: block !important; contain: content; min-width: 0; max-width: 100%; }
 :host([hidden]) { display: none !important; }
 .root { all: initial; display: block; box-sizing: border-box; max-width: 100%;
   font-family: var(--cg-font, system-ui, sans-serif); font-size: var(--cg-font-size, 15px); line-height: 1.45;

@@ -14,11 +14,11 @@ export function adoptChartStyles(element) {
 }
 
 /**
- * Draws a line chart into `box`: `x` values, `series` [{ label, values, dash? }], axis labels, optional
- * `time` (x is Unix seconds) and `points` (markers only). Returns the uPlot instance; the chart follows the
- * width of `box` and is described for assistive technology by `title`.
+ * Draws a line chart into `box`: `x` values, `series` [{ label, values, colour?, dash?, points? (markers
+ * only) }], axis labels, optional `time` (x is Unix seconds). Returns the uPlot instance; the chart follows
+ * the width of `box` (`dispose()` ends it) and is described for assistive technology by `title`.
  */
-export function lineChart(element, box, { title, x, series, xLabel, yLabel, time = false, height = 240, points = false }) {
+export function lineChart(element, box, { title, x, series, xLabel, yLabel, time = false, height = 240 }) {
   adoptChartStyles(element);
   box.replaceChildren();
   box.setAttribute("role", "img");
@@ -30,7 +30,7 @@ export function lineChart(element, box, { title, x, series, xLabel, yLabel, time
     axes: [{ label: xLabel }, { label: yLabel }],
     series: [{ label: xLabel }, ...series.map((s, i) => ({
       label: s.label, stroke: s.colour ?? COLOURS[i % COLOURS.length], width: 2, dash: s.dash,
-      points: points ? { show: true, size: 8 } : { show: false }, paths: points ? () => null : undefined,
+      ...(s.points ? { points: { show: true, size: 10, fill: s.colour }, paths: () => null } : { points: { show: false } }),
     }))],
   };
   const chart = new uPlot(opts, [x, ...series.map((s) => s.values)], box);
@@ -46,7 +46,7 @@ export function lineChart(element, box, { title, x, series, xLabel, yLabel, time
 /** A data table for a chart (its accessible alternative). */
 export function chartTable(caption, head, rows) {
   return h("details", {}, h("summary", {}, `${caption} (table)`),
-    h("div", { class: "scroll" }, h("table", {}, h("caption", { class: "sr-only" }, caption),
+    h("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": caption }, h("table", {}, h("caption", { class: "sr-only" }, caption),
       h("thead", {}, h("tr", {}, head.map((c) => h("th", { scope: "col" }, c)))),
       h("tbody", {}, rows.map((r) => h("tr", {}, r.map((c) => h("td", {}, String(c)))))))));
 }

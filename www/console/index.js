@@ -6,3 +6,5 @@ export { CgCallPreview } from "./call-preview.js";
 export { CgPrivacySettings } from "./privacy-settings.js";
 export { CgBlocklists } from "./blocklists.js";
 export { CgReplay } from "./replay.js";
+export { CgMasking } from "./masking.js";
+export { CgUserBlocklist } from "./user-blocklist.js";

@@ -47,7 +47,7 @@ export class CgPrivacySettings extends CgElement {
 
   mount() {
     this.form = h("form", { onsubmit: (e) => e.preventDefault() });
-    this.effective = h("div", { class: "scroll", "aria-live": "polite" });
+    this.effective = h("div", { class: "scroll", "aria-live": "polite", tabindex: "0", role: "region", "aria-label": "Effective result" });
     this.jsonText = h("textarea", { spellcheck: "false", "aria-label": "Policy document (JSON)", part: "json" });
     this.jsonProblems = h("div", { class: "other-problems" });
     const json = h("details", { class: "json" }, h("summary", {}, "JSON view (experts)"),
