@@ -2,7 +2,10 @@
 // (real HTTP, real Durable Objects, the page's CSP). One server and one browser for the whole suite.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, mkdirSync } from "node:fs";
+import { readFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL, fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { startWrangler } from "./wrangler.mjs";
 import { launchChromium } from "./browser.mjs";
@@ -10,7 +13,10 @@ import { launchChromium } from "./browser.mjs";
 const KEYS = { acme: "console-key-acme-0001", globex: "console-key-globex-0001" };
 const OPERATOR = "console-operator-key-0001";
 const EXAMPLE = JSON.parse(readFileSync(new URL("../../www/examples/policy.json", import.meta.url), "utf8"));
-const SHOTS = new URL("../../docs/console/", import.meta.url);
+// Screenshots of every element: into docs/console/ (committed, shown in docs/console.md) when UPDATE_SCREENSHOTS=1,
+// otherwise into a temporary directory, so that a plain test run leaves the work tree as it found it.
+const SHOTS = process.env.UPDATE_SCREENSHOTS === "1" ? new URL("../../docs/console/", import.meta.url)
+  : pathToFileURL(mkdtempSync(join(tmpdir(), "cidguard-shots-")) + "/");
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const TABS = ["policy", "blocklists", "replay", "masking"];
 
@@ -40,6 +46,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.stop();
+  if (process.env.UPDATE_SCREENSHOTS !== "1") rmSync(fileURLToPath(SHOTS), { recursive: true, force: true });
 });
 
 /** Signs in on the console page with `credential` (kind tenant | user). */
@@ -52,7 +59,7 @@ async function signIn(p, { tenant = "acme", credential = KEYS.acme, kind = "tena
   await p.click('#signin button[type="submit"]');
 }
 
-const shot = (locator, name) => locator.screenshot({ path: new URL(`${name}.png`, SHOTS).pathname, animations: "disabled" });
+const shot = (locator, name) => locator.screenshot({ path: fileURLToPath(new URL(`${name}.png`, SHOTS)), animations: "disabled" });
 
 test("sign-in: a wrong key is refused, the tenant key opens the console", async () => {
   await signIn(page, { credential: "not-a-key-at-all" });
