@@ -352,7 +352,7 @@ pub fn replay(
     candidate: &Value,
     log: &str,
     options: &Value,
-) -> Result<Report, crate::exports::ApiError> {
+) -> Result<Report, crate::exports::ExportError> {
     let mut r = Replay::new(baseline, candidate, options)?;
     r.feed(log)?;
     Ok(r.finish()?)
