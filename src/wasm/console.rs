@@ -29,7 +29,7 @@ pub fn replay(
     #[wasm_bindgen(unchecked_param_type = "PolicyInput")] baseline: JsValue,
     #[wasm_bindgen(unchecked_param_type = "PolicyInput")] candidate: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string")] log: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ReplayOptions | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ReplayOptions | null | undefined")] options: JsValue,
 ) -> Result<JsValue, js_sys::Error> {
     out(exports::replay(&args(&[
         ("baseline", &baseline),
@@ -50,7 +50,7 @@ impl Replay {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "PolicyInput")] baseline: JsValue,
         #[wasm_bindgen(unchecked_param_type = "PolicyInput")] candidate: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ReplayOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ReplayOptions | null | undefined")] options: JsValue,
     ) -> Result<Replay, js_sys::Error> {
         let r = exports::replay_new(&args(&[
             ("baseline", &baseline),

@@ -30,13 +30,17 @@ export function applyBar(element, draft, scope) {
       : draft.dirty ? `Draft has changes not applied (stored: ${draft.stored ? `version ${draft.stored.version}` : "none"})`
       : draft.stored ? `Stored version ${draft.stored.version}; no changes` : "No policy stored yet";
     showProblems(scope, draft.problems, others);
-    conflict.hidden = !draft.conflict;
+    const overlaps = draft.overlaps ?? [];
+    conflict.hidden = !draft.conflict && !overlaps.length;
+    if (!draft.conflict) conflict.replaceChildren(...(overlaps.length && draft.dirty ? [h("div", { class: "banner info", role: "status", "data-overlaps": "" },
+      "Merged onto the stored version. Both you and the other save changed: ", overlaps.map((p, i) => [i ? ", " : "", h("code", {}, p)]),
+      " — your values are kept; review them before applying.")] : []));
     if (draft.conflict) {
       conflict.replaceChildren(h("div", { class: "banner error", role: "alert", "data-conflict": "" },
         h("strong", {}, "Not saved: the policy was changed by someone else since you loaded it. "),
-        "Your draft is kept. Reload the stored version to review it, then apply your draft over it, or discard your draft.",
+        "Your draft is kept. Merge your edits onto the version now stored (then review and apply), or discard your draft.",
         h("div", { class: "actions" },
-          h("button", { type: "button", "data-action": "rebase", onclick: () => draft.rebase() }, "Reload stored, keep my draft"),
+          h("button", { type: "button", "data-action": "rebase", onclick: () => draft.rebase() }, "Merge my edits onto the stored version"),
           h("button", { type: "button", onclick: () => draft.discard().then(() => draft.load(true)) }, "Discard my draft"))));
     }
   }

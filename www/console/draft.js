@@ -23,6 +23,7 @@ export class PolicyDraft extends EventTarget {
     this.draft = clone(EMPTY_POLICY);
     this.problems = [];
     this.conflict = null;
+    this.overlaps = [];
     this.revision = 0;
     this.loaded = false;
     this.loading = null;
@@ -70,6 +71,7 @@ export class PolicyDraft extends EventTarget {
   async discard() {
     this.draft = clone(this.stored?.policy ?? EMPTY_POLICY);
     this.conflict = null;
+    this.overlaps = [];
     await this.changedDraft();
   }
 
@@ -95,6 +97,7 @@ export class PolicyDraft extends EventTarget {
       this.stored = { version: r.body.version, policy: clone(this.draft), etag: r.etag ?? null };
       if (!this.stored.etag) await this.refreshEtag();
       this.conflict = null;
+      this.overlaps = [];
       this.problems = [];
       this.revision++;
       this.dispatchEvent(new CustomEvent("change"));
@@ -121,9 +124,54 @@ export class PolicyDraft extends EventTarget {
     } catch { /* the next apply simply goes without If-Match */ }
   }
 
-  /** After a conflict: reloads the stored policy (the other save), keeping this draft to apply over it. */
+  /**
+   * After a conflict: reloads the stored policy (the other save) and replays this draft's edits onto it (a
+   * three-way merge by JSON path against the version the draft started from). Where both sides changed the same
+   * value differently, the draft's value is kept and the path is listed in `overlaps` for review before Apply.
+   */
   async rebase() {
+    const base = this.stored?.policy ?? EMPTY_POLICY;
+    const mine = this.draft;
     this.conflict = null;
+    this.draft = clone(EMPTY_POLICY); // not dirty while reloading: load() takes the stored document
+    this.stored = null;
+    this.loading = null;
     await this.load(true);
+    const overlaps = [];
+    this.draft = merge3(base, mine, this.stored?.policy ?? EMPTY_POLICY, "", overlaps);
+    this.overlaps = overlaps;
+    await this.changedDraft();
+    return overlaps;
   }
+}
+
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * Three-way merge of JSON values: `mine` and `theirs` both derived from `base`. Objects merge key by key;
+ * arrays of objects with an `id` merge item by item (by id, in `theirs`' order then the draft's new ones); any
+ * other value is taken from the side that changed it, or from `mine` when both did (its path added to `overlaps`).
+ */
+export function merge3(base, mine, theirs, path = "", overlaps = []) {
+  if (same(mine, base)) return clone(theirs);
+  if (same(theirs, base) || same(mine, theirs)) return clone(mine);
+  if (isObject(mine) && isObject(theirs)) {
+    const b = isObject(base) ? base : {};
+    const out = {};
+    for (const k of new Set([...Object.keys(theirs), ...Object.keys(mine)])) {
+      const v = merge3(b[k], mine[k], theirs[k], path ? `${path}.${k}` : k, overlaps);
+      if (v !== undefined) out[k] = v;
+    }
+    return out;
+  }
+  const byId = (a) => Array.isArray(a) && a.every((x) => isObject(x) && typeof x.id === "string");
+  if (byId(mine) && byId(theirs) && (base === undefined || byId(base))) {
+    const index = (a) => new Map((a ?? []).map((x) => [x.id, x]));
+    const [b, m, t] = [index(base), index(mine), index(theirs)];
+    const ids = [...new Set([...theirs.map((x) => x.id), ...mine.map((x) => x.id)])];
+    return ids.map((id, i) => merge3(b.get(id), m.get(id), t.get(id), `${path}[${i}]`, overlaps)).filter((x) => x !== undefined);
+  }
+  overlaps.push(path);
+  return clone(mine);
 }
