@@ -9,6 +9,7 @@ import { requireTenant, requireTenantExists, requireOperator, configuredTenants,
   invalidateRegistryCache } from "./auth.js";
 import { withPageHeaders } from "./page.js";
 import { sipInviteRoute } from "./sip.js";
+import { replayRoute } from "./replay.js";
 
 export { TenantStore } from "./tenant.js";
 export { TenantRegistry } from "./registry.js";
@@ -167,6 +168,8 @@ const TENANT_ROUTES = [
   } },
   { path: /^masking\/sessions\/([^/]+)\/close$/, methods: ["POST"], handler: async ({ store, match }) =>
     fromStore(await store.closeSession(pathSegment(match[1], "session"), nowSeconds(), nowIso())) },
+  // What-if replay of a call log against the stored policy (streamed; worker/replay.js). Changes nothing.
+  { path: "replay", methods: ["POST"], postReads: true, handler: replayRoute },
   { path: "masking/log", methods: ["GET"], params: ["limit"], handler: async ({ store, url }) =>
     fromStore(await store.maskingLog(queryParam(url, "limit", { kind: "int", min: 1, max: LIMITS.logLimit, fallback: 100 }))) },
 ];

@@ -4,6 +4,7 @@
 //! `tests/vectors/` name them, and the native runner finds them in [`EXPORTS`]. So every runtime runs the same
 //! argument checks and is held to the same answers.
 
+pub mod console;
 pub mod masking;
 
 use crate::error::{Error, Problems};
@@ -79,6 +80,9 @@ pub const EXPORTS: &[(&str, Export)] = &[
     ("MaskingState.handleCallback", |args| {
         masking::state_handle_callback(&masking::state(args)?, rest(args))
     }),
+    ("poolStates", console::pool_states),
+    // What-if replay
+    ("replay", console::replay),
 ];
 
 /// Calls the export named `function` with positional JSON `args`, as the JS export of that name would be

@@ -7,7 +7,8 @@
 //! JS `Error` ([`into_error`]) whose `message` names the field and the problem, with `field`, `code` and
 //! `problems` set on it for programs. Chosen by measurement (docs/package.md): JSON text is ~25% faster than
 //! `serde_wasm_bindgen` for policies and decisions, ~1.2 µs slower for `normalize`'s two strings, and drops a
-//! dependency. The exports and their TypeScript types: here for phone and policy, `masking.rs` for masking.
+//! dependency. The exports and their TypeScript types: here for phone and policy, `masking.rs` for masking,
+//! `console.rs` for the replay and the pool's states.
 
 use crate::error::Error;
 use crate::exports::{self, ExportError, Exported};
@@ -393,3 +394,5 @@ impl WasmEngine {
 
 // Masking
 mod masking;
+// The console: what-if replay, the pool's states over time
+mod console;
