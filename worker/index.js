@@ -8,6 +8,7 @@ import { core } from "./core.js";
 import { requireTenant, requireTenantExists, requireOperator, configuredTenants, registry, keyHash,
   invalidateRegistryCache } from "./auth.js";
 import { withPageHeaders } from "./page.js";
+import { sipInviteRoute } from "./sip.js";
 import { replayRoute } from "./replay.js";
 
 export { TenantStore } from "./tenant.js";
@@ -150,6 +151,7 @@ const TENANT_ROUTES = [
   } },
   { path: "decide", methods: ["POST"], postReads: true, handler: async ({ request, store }) =>
     fromStore(await store.decide(await readJson(request, { field: "event" }))) },
+  { path: "sip/invite", methods: ["POST"], postReads: true, params: ["format"], handler: sipInviteRoute },
   { path: "masking/credentials", methods: ["GET", "PUT"], handler: async ({ request, store }) => {
     if (request.method === "GET") return fromStore(await store.getMaskingCredentials());
     return fromStore(await store.putMaskingCredentials(await readJson(request, { field: "credentials" }), nowIso()));

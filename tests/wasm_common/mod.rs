@@ -15,6 +15,11 @@ pub const VECTOR_FILES: &[(&str, &str)] = &[
     ("entries.json", include_str!("../vectors/entries.json")),
     ("decide.json", include_str!("../vectors/decide.json")),
     ("engine.json", include_str!("../vectors/engine.json")),
+    // SIP (the INVITE answer, the identity trust boundary)
+    ("sip_invite.json", include_str!("../vectors/sip_invite.json")),
+    ("sip_invite_flat.json", include_str!("../vectors/sip_invite_flat.json")),
+    ("sip_policy.json", include_str!("../vectors/sip_policy.json")),
+    ("sip_trust.json", include_str!("../vectors/sip_trust.json")),
     // What-if replay
     ("replay.json", include_str!("../vectors/replay.json")),
     // Masking
