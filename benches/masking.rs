@@ -52,7 +52,8 @@ fn main() {
     let sessions = sessions();
     let t = Instant::now();
     let mut st = state(&config, &sessions).expect("state").with_webhook(cidguard::masking::Webhook {
-        url: URL.to_owned(),
+        url: Some(URL.to_owned()),
+        status_url: None,
         credentials: Credentials::new("55ddccad2df62a4b615b7e3c472b2ab6", "5da086b6a8e4424993646b8699c333ca")
             .unwrap(),
     });

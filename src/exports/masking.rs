@@ -7,17 +7,18 @@ use crate::masking::allocate::{pool_size, read_pool, PoolSizing};
 use crate::masking::config::MaskingConfig;
 use crate::masking::display::{mask, DisplayPolicy};
 use crate::masking::json::{kind, Fields};
+use crate::masking::lifecycle::{validate_credentials, Viewer};
 use crate::masking::payload::{
     callback_from_value, parse_callback, parse_status, response_from_value, status_from_value,
 };
-use crate::masking::route::{MaskingState, Webhook};
-use crate::masking::session::read_sessions;
+use crate::masking::route::{Counter, MaskingState, Webhook};
+use crate::masking::session::{read_sessions, SessionState};
 use crate::masking::signature::{sign, verify, Credentials, WebhookKind};
 use serde::Serialize;
 use serde_json::Value;
 
 /// The exported masking functions (api names = JS names).
-pub const FUNCTIONS: [&str; 14] = [
+pub const FUNCTIONS: [&str; 21] = [
     "validatePool",
     "verifySignature",
     "signWebhook",
@@ -32,6 +33,13 @@ pub const FUNCTIONS: [&str; 14] = [
     "MaskingState.route",
     "MaskingState.allocate",
     "MaskingState.handleCallback",
+    "MaskingState.createSession",
+    "MaskingState.closeSession",
+    "MaskingState.sessionViews",
+    "MaskingState.callback",
+    "MaskingState.statusRecord",
+    "MaskingState.viewRecords",
+    "validateCredentials",
 ];
 
 fn out<T: Serialize>(v: T) -> Result<Value, ApiError> {
@@ -90,9 +98,10 @@ pub fn state(config: &Value, sessions: &Value) -> Result<MaskingState, ApiError>
     Ok(MaskingState::new(config, sessions)?)
 }
 
-/// Builds the routing state from `{config, sessions}`, the argument of the wasm `MaskingState` constructor.
-/// `webhook` (optional) is `{url, apiId, key}`: it enables `handleCallback`; `pool` (optional) is what
-/// `allocate` draws from.
+/// Builds the state from `{config, sessions}`, the argument of the wasm `MaskingState` constructor.
+/// Optional: `webhook` `{url?, status_url?, apiId, key}` (enables the webhook methods; a missing URL means
+/// the URL the request arrived at), `pool` (what allocation draws from), `secret` (the tenant secret keying
+/// PIN hashes and random tokens), `counters` (stored PIN counters).
 pub fn state_from_init(init: &Value) -> Result<MaskingState, ApiError> {
     let f = Fields::of(init, "init")?;
     let pool = f.get("pool").map(read_pool).transpose()?;
@@ -101,17 +110,39 @@ pub fn state_from_init(init: &Value) -> Result<MaskingState, ApiError> {
         Some(w) => {
             let wf = Fields::of(w, "webhook")?;
             Some(Webhook {
-                url: wf.req_str("url")?.to_owned(),
+                url: wf.opt_str("url")?.map(str::to_owned),
+                status_url: wf.opt_str("status_url")?.map(str::to_owned),
                 credentials: credentials(w).map_err(|e| e.under("webhook"))?,
             })
         }
     };
-    let mut st = state(f.req("config")?, f.req("sessions")?)?;
+    let secret = f.opt_str("secret")?.map(str::to_owned);
+    let counters: Vec<Counter> = match f.get("counters") {
+        None => Vec::new(),
+        Some(c) => serde_json::from_value(c.clone()).map_err(|e| {
+            Error::new("counters", "invalid_type", format!("expected [{{key, count, since}}]: {e}"))
+        })?,
+    };
+    let mut st = state(f.req("config")?, f.req("sessions")?)?.with_secret(secret);
     st.set_pool(pool.unwrap_or_default());
+    st.set_counters(counters);
     Ok(match webhook {
         Some(w) => st.with_webhook(w),
         None => st,
     })
+}
+
+/// `{role?, unmask?}`; absent: an unprivileged reader.
+pub(crate) fn viewer(args: &[Value], i: usize) -> Result<Viewer, Error> {
+    match args.get(i) {
+        None | Some(Value::Null) => Ok(Viewer::default()),
+        Some(v) => Viewer::from_value(v),
+    }
+}
+
+/// A `?status=` filter: `null` or `open` / `closed` / `expired`.
+pub(crate) fn state_filter(args: &[Value], i: usize) -> Result<Option<SessionState>, Error> {
+    opt_str(args, i, "status")?.map(|s| SessionState::parse("status", s)).transpose()
 }
 
 /// Calls masking function `function` with positional JSON `args`.
@@ -190,6 +221,47 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
                 None => out(st.allocate(request, now_arg(args, 3)?)?),
             }
         }
+        // The lifecycle, as the worker's Durable Object calls it on the state it keeps.
+        "MaskingState.createSession" => {
+            let mut st = state_from_init(arg(args, 0, "init")?)?;
+            out(st.create_session(arg(args, 1, "request")?, now_arg(args, 2)?)?)
+        }
+        "MaskingState.closeSession" => {
+            let mut st = state_from_init(arg(args, 0, "init")?)?;
+            let id = opt_str(args, 1, "id")?
+                .ok_or_else(|| Error::new("id", "missing", "required argument is missing"))?;
+            out(st.close_session(id, now_arg(args, 2)?)?)
+        }
+        // sessionViews(init, status | null, now, viewer)
+        "MaskingState.sessionViews" => {
+            let st = state_from_init(arg(args, 0, "init")?)?;
+            out(st.session_views(state_filter(args, 1)?, now_arg(args, 2)?, &viewer(args, 3)?))
+        }
+        // callback(init, body, authorization, requestUrl | null, now, priors): priors maps replay keys to the
+        // stored records (the wasm method also takes a lookup function).
+        "MaskingState.callback" => {
+            let mut st = state_from_init(arg(args, 0, "init")?)?;
+            let priors = args.get(5).cloned().unwrap_or(Value::Null);
+            let mut lookup = |k: &str| priors.get(k).cloned();
+            let header = opt_str(args, 2, "authorization")?.unwrap_or("");
+            out(st.callback(
+                raw_body(arg(args, 1, "body")?)?,
+                header,
+                opt_str(args, 3, "url")?,
+                now_arg(args, 4)?,
+                &mut lookup,
+            )?)
+        }
+        "MaskingState.statusRecord" => {
+            let st = state_from_init(arg(args, 0, "init")?)?;
+            let header = opt_str(args, 2, "authorization")?.unwrap_or("");
+            out(st.status_record(raw_body(arg(args, 1, "body")?)?, header, opt_str(args, 3, "url")?)?)
+        }
+        "MaskingState.viewRecords" => {
+            let st = state_from_init(arg(args, 0, "init")?)?;
+            out(st.view_records(arg(args, 1, "records")?, &viewer(args, 2)?)?)
+        }
+        "validateCredentials" => out(validate_credentials(arg(args, 0, "credentials")?)?),
         // validatePool(pool) -> the pool as the allocator reads it (countries filled in), or every problem
         "validatePool" => out(read_pool(arg(args, 0, "pool")?)?),
         "poolSize" => out(pool_size(&PoolSizing::from_value(arg(args, 0, "sizing")?)?)),

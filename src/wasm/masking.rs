@@ -43,15 +43,18 @@ export interface MaskingCredentials { apiId: string; key: string; }
 export interface Verified { valid: true; apiId: string; kind: "callback" | "status"; }
 export interface Signed { authorization: string; signedBody: string; }
 export type Fallback = { action: "dial"; number: string } | ({ action: "audio" } & AudioSource);
-export interface Participant { number: string; proxy: string; }
+export interface Participant { number: string; proxy: string; pin_hash?: string; }
+/** Who reads stored data: the worker's principal. */
+export interface Viewer { role?: string; unmask?: boolean; }
 export interface Session {
-  id: string; status: "open" | "closed"; expires_at: number | null; participants: [Participant, Participant];
+  id: string; status: "open" | "closed" | "expired"; expires_at: number | null; participants: [Participant, Participant];
   announcements?: Announcements; recording?: RecordingFlags; client_reference_id?: string; fallback?: Fallback;
+  closed_at?: number; hold_numbers?: boolean;
 }
 /** A new session to allocate: `proxy` optional (given = pinned), `ttl_seconds` instead of `expires_at` allowed. */
 export interface SessionRequest {
-  id: string; expires_at?: number | null; ttl_seconds?: number; participants: [{ number: string; proxy?: string },
-  { number: string; proxy?: string }]; announcements?: Announcements; recording?: Partial<RecordingFlags>;
+  id: string; expires_at?: number | null; ttl_seconds?: number; hold_numbers?: boolean;
+  participants: [{ number: string; proxy?: string; pin?: string }, { number: string; proxy?: string; pin?: string }]; announcements?: Announcements; recording?: Partial<RecordingFlags>;
   client_reference_id?: string; fallback?: Fallback;
 }
 export type DisplayPolicy =
@@ -62,14 +65,20 @@ export interface MaskingConfig {
   allocation?: { geo_match?: "off" | "country" | "area_code"; sticky?: boolean; cooloff_seconds?: number;
     max_participants_per_number?: number | null; default_ttl_seconds?: number | null };
   display?: Record<string, DisplayPolicy>;
+  pin?: { prompt: AudioSource; max_length?: number; timeout_ms?: number; digit_timeout_ms?: number; terminator?: string;
+    max_attempts?: number; unknown_callers?: boolean; per_caller?: number; per_proxy?: number; window_seconds?: number };
+  withheld?: "not_allowed" | "pin"; replay_window_seconds?: number;
+  records?: { display?: string; store_masked?: boolean };
 }
-export interface PoolNumber { number: string; country?: string; area_code?: string; reserved?: boolean;
-  last_released_at?: number | null; }
+export interface PoolNumber { number: string; country?: string; area_code?: string;
+  excluded_from_allocation?: boolean; held_for_session?: string; last_released_at?: number | null; }
 /** What a `MaskingState` is built from; `webhook` enables `handleCallback`, `pool` feeds `allocate`. */
 export interface MaskingInit { config: MaskingConfig; sessions: Session[]; pool?: PoolNumber[];
-  webhook?: { url: string; apiId: string; key: string }; }
+  webhook?: { url?: string; status_url?: string; apiId: string; key: string }; secret?: string;
+  counters?: { key: string; count: number; since: number }[]; }
 export interface TraceStep { rule: string; outcome: string; detail: string; }
-export interface Routing { outcome: "connect" | "closed" | "expired" | "unknown" | "conflict";
+export interface Routing { outcome: "connect" | "closed" | "expired" | "unknown" | "conflict" | "withheld"
+    | "pin_prompt" | "pin_join" | "pin_refused";
   session_id: string | null; response: CallbackResponse; trace: TraceStep[]; }
 export interface Allocation { session: Session; trace: TraceStep[]; }
 export interface Displayed { display: string; masked: boolean; reason: "unmask_role" | "random" | "replacement"; }
@@ -326,4 +335,119 @@ impl MaskingState {
     pub fn size(&self) -> usize {
         self.inner.sessions().len()
     }
+
+    /// Creates a session (allocation, duplicate-id rule, PIN hashing) and adds it: store the returned session.
+    #[wasm_bindgen(js_name = createSession, unchecked_return_type = "Allocation")]
+    pub fn create_session(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "SessionRequest")] request: JsValue,
+        now: f64,
+    ) -> Result<JsValue, js_sys::Error> {
+        let request = from_js("request", &request)?;
+        to_js(&self.inner.create_session(&request, epoch(now)?).map_err(into_error)?)
+    }
+
+    /// Closes a session at `now` (its proxies start their cool-off); store the session when `changed`.
+    #[wasm_bindgen(js_name = closeSession, unchecked_return_type = "{ session: Session; changed: boolean }")]
+    pub fn close_session(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        now: f64,
+    ) -> Result<JsValue, js_sys::Error> {
+        let id = text("id", &id)?;
+        to_js(&self.inner.close_session(&id, epoch(now)?).map_err(into_error)?)
+    }
+
+    /// The sessions as `viewer` reads them at `now` (state derived, numbers masked unless unmask).
+    #[wasm_bindgen(js_name = sessionViews, unchecked_return_type = "Session[]")]
+    pub fn session_views(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "\"open\" | \"closed\" | \"expired\" | null")] status: JsValue,
+        now: f64,
+        #[wasm_bindgen(unchecked_param_type = "Viewer | null")] viewer: JsValue,
+    ) -> Result<JsValue, js_sys::Error> {
+        let args = [from_js("status", &status)?, serde_json::json!(now), from_js("viewer", &viewer)?];
+        let filter = crate::exports::masking::state_filter(&args, 0).map_err(into_error)?;
+        let viewer = crate::exports::masking::viewer(&args, 2).map_err(into_error)?;
+        to_js(&self.inner.session_views(filter, epoch(now)?, &viewer))
+    }
+
+    /// A signed callback end to end (verify, replay check, route): returns the `CallbackResult` as JSON text.
+    /// `prior` is a function from a replay key to the stored record's JSON text (or `null`), or an object of
+    /// records by replay key.
+    pub fn callback(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] body: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] authorization: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | null")] url: JsValue,
+        now: f64,
+        #[wasm_bindgen(
+            unchecked_param_type = "((key: string) => string | null) | Record<string, unknown> | null"
+        )]
+        prior: JsValue,
+    ) -> Result<JsValue, js_sys::Error> {
+        let body = text("body", &body)?;
+        let header = if authorization.is_null() || authorization.is_undefined() {
+            String::new()
+        } else {
+            text("authorization", &authorization)?
+        };
+        let url = if url.is_null() || url.is_undefined() { None } else { Some(text("url", &url)?) };
+        let table = if prior.is_function() { Value::Null } else { from_js("prior", &prior)? };
+        let lookup_fn = prior.dyn_ref::<js_sys::Function>().cloned();
+        let mut lookup = |key: &str| -> Option<Value> {
+            match &lookup_fn {
+                Some(f) => {
+                    let found = f.call1(&JsValue::NULL, &JsValue::from_str(key)).ok()?;
+                    serde_json::from_str(&found.as_string()?).ok()
+                }
+                None => table.get(key).cloned(),
+            }
+        };
+        let result = self.inner.callback(&body, &header, url.as_deref(), epoch(now)?, &mut lookup);
+        to_js(&result.map_err(into_error)?)
+    }
+
+    /// A signed status message: verified, read, keyed (`{key, status}`).
+    #[wasm_bindgen(js_name = statusRecord, unchecked_return_type = "{ key: string; status: StatusMessage }")]
+    pub fn status_record(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] body: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] authorization: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | null")] url: JsValue,
+    ) -> Result<JsValue, js_sys::Error> {
+        let body = text("body", &body)?;
+        let header = if authorization.is_null() || authorization.is_undefined() {
+            String::new()
+        } else {
+            text("authorization", &authorization)?
+        };
+        let url = if url.is_null() || url.is_undefined() { None } else { Some(text("url", &url)?) };
+        to_js(&self.inner.status_record(&body, &header, url.as_deref()).map_err(into_error)?)
+    }
+
+    /// Stored log rows as `viewer` reads them (numbers masked unless unmask, stored responses left out).
+    #[wasm_bindgen(js_name = viewRecords)]
+    pub fn view_records(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "object[]")] records: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Viewer | null")] viewer: JsValue,
+    ) -> Result<JsValue, js_sys::Error> {
+        let records = from_js("records", &records)?;
+        let viewer =
+            crate::exports::masking::viewer(&[from_js("viewer", &viewer)?], 0).map_err(into_error)?;
+        to_js(&self.inner.view_records(&records, &viewer).map_err(into_error)?)
+    }
+}
+
+/// Checks credentials as Infobip issues them (alphanumeric apiId and key, at most 80 characters; absolute
+/// http(s) callback and status URLs) and returns them as stored.
+#[wasm_bindgen(js_name = validateCredentials)]
+pub fn validate_credentials(
+    #[wasm_bindgen(
+        unchecked_param_type = "MaskingCredentials & { callbackUrl?: string; statusUrl?: string }"
+    )]
+    credentials: JsValue,
+) -> Result<JsValue, js_sys::Error> {
+    call("validateCredentials", [credentials])
 }
