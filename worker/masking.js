@@ -64,7 +64,7 @@ export class Masking {
       ...(creds ? { webhook: { apiId: creds.api_id, key: creds.key, url: creds.callback_url ?? undefined,
         status_url: creds.status_url ?? undefined } } : {}),
     };
-    this.state = core().MaskingState.fromJson(JSON.stringify(init));
+    this.state = new (core().MaskingState)(init);
     return this.state;
   }
 

@@ -15,11 +15,12 @@
 //! live assignments), then pool order. No randomness: the same inputs give the same numbers.
 
 use super::config::{AllocationRules, GeoMatch};
-use super::json::{note, Fields};
 use super::number::Number;
-use super::route::{step, MaskingState, TraceStep};
+use super::route::MaskingState;
 use super::session::{read_session, Participant, Session, SessionStatus};
 use crate::error::{Error, Problems};
+use crate::policy::reader::{note, Obj};
+use crate::trace::{Outcome, Trace};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -52,10 +53,10 @@ pub fn read_pool(v: &Value) -> Result<Vec<PoolNumber>, Problems> {
     let mut seen = HashMap::with_capacity(list.len());
     for (i, e) in list.iter().enumerate() {
         let at = format!("pool[{i}]");
-        let Some(f) = note(&mut problems, Fields::of(e, &at)) else { continue };
+        let Some(f) = note(&mut problems, Obj::of(e, &at)) else { continue };
         let number = note(
             &mut problems,
-            f.req_str("number").and_then(|n| Number::international(&f.path("number"), n)),
+            f.req_text("number").and_then(|n| Number::international(&f.path("number"), n)),
         );
         let country = note(&mut problems, f.opt_str("country")).flatten().map(str::to_ascii_uppercase);
         if let Some(c) = &country {
@@ -119,7 +120,7 @@ pub fn read_pool(v: &Value) -> Result<Vec<PoolNumber>, Problems> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Allocation {
     pub session: Session,
-    pub trace: Vec<TraceStep>,
+    pub trace: Trace,
 }
 
 /// Why pool numbers were passed over for one participant.
@@ -161,7 +162,7 @@ impl MaskingState {
         let rules = &self.config.allocation;
         // Live assignments, latest release and hold per pool number; load is updated as numbers are assigned.
         let mut load: HashMap<u64, Usage> = pool.iter().map(|p| (p.number.key, self.usage(p, now))).collect();
-        let mut trace = Vec::new();
+        let mut trace = Trace::default();
         let [(a, pin_a), (b, pin_b)] = &draft.participants;
         let own = [a.key, b.key];
         let id = draft.id.clone();
@@ -187,9 +188,9 @@ impl MaskingState {
             .into_session_with(&|digits| self.pin_hash(digits))
             .ok_or_else(|| Error::new("participants", "internal", "proxy missing"))?;
         let [Participant { proxy: pa, .. }, Participant { proxy: pb, .. }] = &session.participants;
-        trace.push(step(
+        trace.push(
             "session",
-            "open",
+            Outcome::Open,
             format!(
                 "{:?}: calls to {} and {} connect the pair until {}",
                 session.id,
@@ -197,7 +198,7 @@ impl MaskingState {
                 pb.e164,
                 expires_at.map_or("closed".to_owned(), |t| t.to_string())
             ),
-        ));
+        );
         Ok(Allocation { session, trace })
     }
 
@@ -212,7 +213,7 @@ impl MaskingState {
         pinned: Option<&Number>,
         own: [u64; 2],
         load: &mut HashMap<u64, Usage>,
-        trace: &mut Vec<TraceStep>,
+        trace: &mut Trace,
         now: i64,
     ) -> Result<Number, Error> {
         let rules = &self.config.allocation;
@@ -242,11 +243,11 @@ impl MaskingState {
                         format!("{} already holds {} in a live session", number.e164, p.e164),
                     ));
                 }
-                trace.push(step(
+                trace.push(
                     "allocate",
-                    "pinned",
+                    Outcome::Pinned,
                     format!("{field} {} keeps the requested proxy {}", number.e164, p.e164),
-                ));
+                );
                 p.clone()
             }
             None => {
@@ -267,14 +268,14 @@ impl MaskingState {
                 if e.held_for_session.as_deref() == Some(id) {
                     why = format!("held for this session, {why}");
                 }
-                trace.push(step(
+                trace.push(
                     "allocate",
-                    "picked",
+                    Outcome::Picked,
                     format!(
                         "{field} {} reaches the other party through {} ({why})",
                         number.e164, e.number.e164
                     ),
-                ));
+                );
                 e.number.clone()
             }
         };
@@ -436,7 +437,7 @@ pub struct PoolSize {
 impl PoolSizing {
     /// Reads the sizing inputs.
     pub fn from_value(v: &Value) -> Result<PoolSizing, Error> {
-        let f = Fields::of(v, "sizing")?;
+        let f = Obj::of(v, "sizing")?;
         let sizing = PoolSizing {
             max_sessions_per_participant: f.opt_u64("max_sessions_per_participant", false)?.ok_or_else(
                 || Error::new("max_sessions_per_participant", "missing", "required field is missing"),

@@ -3,10 +3,10 @@
 //! each with its JSON path.
 
 use super::display::DisplayPolicy;
-use super::json::{note, Fields};
 use super::payload::AudioSource;
 use super::session::Fallback;
 use crate::error::{Error, Problems};
+use crate::policy::reader::{note, Obj};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -133,7 +133,7 @@ impl MaskingConfig {
     }
 
     fn read(v: &Value, problems: &mut Vec<Error>) -> Option<MaskingConfig> {
-        let f = note(problems, Fields::of(v, "config"))?;
+        let f = note(problems, Obj::of(v, "config"))?;
         f.deny_unknown("", CONFIG_KEYS, problems);
         let not_allowed = match f.get("not_allowed") {
             Some(x) => note(problems, AudioSource::from_value(x, "not_allowed")),
@@ -224,7 +224,7 @@ const PIN_KEYS: &[&str] = &[
 
 fn read_pin(v: &Value, problems: &mut Vec<Error>) -> Option<PinConfig> {
     let before = problems.len();
-    let f = note(problems, Fields::of(v, "pin"))?;
+    let f = note(problems, Obj::of(v, "pin"))?;
     f.deny_unknown("pin", PIN_KEYS, problems);
     let prompt = match f.get("prompt") {
         Some(x) => note(problems, AudioSource::from_value(x, "pin.prompt")),
@@ -280,7 +280,7 @@ fn read_records(
     display: &BTreeMap<String, DisplayPolicy>,
     problems: &mut Vec<Error>,
 ) -> Option<RecordsPolicy> {
-    let f = note(problems, Fields::of(v, "records"))?;
+    let f = note(problems, Obj::of(v, "records"))?;
     f.deny_unknown("records", &["display", "store_masked"], problems);
     let scope = note(problems, f.opt_str("display")).flatten().map(str::to_owned);
     if let Some(s) = &scope {
@@ -300,7 +300,7 @@ const ALLOCATION_KEYS: &[&str] =
     &["geo_match", "sticky", "cooloff_seconds", "max_participants_per_number", "default_ttl_seconds"];
 
 fn read_rules(v: &Value, problems: &mut Vec<Error>) -> Option<AllocationRules> {
-    let f = note(problems, Fields::of(v, "allocation"))?;
+    let f = note(problems, Obj::of(v, "allocation"))?;
     f.deny_unknown("allocation", ALLOCATION_KEYS, problems);
     let d = AllocationRules::default();
     let geo_match = match note(problems, f.opt_str("geo_match")).flatten() {

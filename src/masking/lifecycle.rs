@@ -16,14 +16,15 @@
 
 use super::allocate::Allocation;
 use super::display::{mask, DisplayPolicy};
-use super::json::{parse_body, Fields};
 use super::number::from_infobip_known;
 use super::payload::{callback_with, status_from_value, CallbackRequest};
 use super::pin::keyed_hex;
-use super::route::{MaskingState, TraceStep};
+use super::route::MaskingState;
 use super::session::{Session, SessionState, SessionStatus};
 use super::signature::WebhookKind;
 use crate::error::Error;
+use crate::policy::reader::{parse_body, Obj};
+use crate::trace::{Outcome, Trace};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -37,7 +38,7 @@ pub struct Viewer {
 impl Viewer {
     /// Reads `{role?, unmask?}` (the worker's principal).
     pub fn from_value(v: &Value) -> Result<Viewer, Error> {
-        let f = Fields::of(v, "viewer")?;
+        let f = Obj::of(v, "viewer")?;
         Ok(Viewer {
             role: f.opt_str("role")?.map(str::to_owned),
             unmask: f.opt_bool("unmask", false)?.unwrap_or(false),
@@ -71,7 +72,7 @@ pub struct CallRecord {
     pub at: i64,
     /// The response sent, kept to answer a replay identically (never shown by the log).
     pub response: Option<Value>,
-    pub trace: Vec<TraceStep>,
+    pub trace: Trace,
 }
 
 /// What to do with one signed callback.
@@ -114,14 +115,14 @@ pub const MAX_CREDENTIAL_CHARS: usize = 80;
 /// `callbackUrl` / `statusUrl` (optional) absolute `https://` or `http://` URLs with a host. Errors are
 /// named under `credentials.`.
 pub fn validate_credentials(v: &Value) -> Result<StoredCredentials, Error> {
-    let f = Fields::of(v, "credentials")?;
+    let f = Obj::of(v, "credentials")?;
     let mut unknown = Vec::new();
     f.deny_unknown("credentials", &["apiId", "key", "callbackUrl", "statusUrl"], &mut unknown);
     if let Some(e) = unknown.into_iter().next() {
         return Err(e);
     }
     let part = |name: &str| -> Result<String, Error> {
-        let s = f.req_str(name)?;
+        let s = f.req_text(name)?;
         if s.chars().count() > MAX_CREDENTIAL_CHARS {
             return Err(Error::new(
                 format!("credentials.{name}"),
@@ -323,7 +324,8 @@ impl MaskingState {
                     cb.correlation_id.as_deref().unwrap_or("")
                 ),
             );
-            let trace = vec![super::route::step("replay", "refused", refusal.message.clone())];
+            let mut trace = Trace::default();
+            trace.push("replay", Outcome::Refused, refusal.message.clone());
             return Ok(CallbackResult {
                 response: None,
                 replayed: false,
@@ -359,7 +361,7 @@ impl MaskingState {
         session_id: Option<String>,
         response: Option<Value>,
         now: i64,
-        trace: Vec<TraceStep>,
+        trace: Trace,
     ) -> CallRecord {
         CallRecord {
             replay_key,
@@ -370,7 +372,7 @@ impl MaskingState {
             to: Some(cb.to.e164.clone()),
             at: now,
             response,
-            trace: if self.config.records.store_masked { Vec::new() } else { trace },
+            trace: if self.config.records.store_masked { Trace::default() } else { trace },
         }
     }
 

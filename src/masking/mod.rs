@@ -14,7 +14,6 @@
 pub mod allocate;
 pub mod config;
 pub mod display;
-pub(crate) mod json;
 pub mod lifecycle;
 pub mod number;
 pub mod payload;
@@ -31,6 +30,6 @@ pub use number::Number;
 pub use payload::{
     parse_callback, parse_status, AudioSource, CallbackRequest, CallbackResponse, Dial, StatusMessage,
 };
-pub use route::{Counter, MaskingState, RouteOutcome, Routing, TraceStep, Webhook};
+pub use route::{Counter, MaskingState, RouteOutcome, Routing, Webhook};
 pub use session::{read_sessions, Fallback, Participant, Session, SessionState, SessionStatus};
 pub use signature::{sign, verify, Credentials, Signed, Verified, WebhookKind};

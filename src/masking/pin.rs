@@ -8,7 +8,8 @@
 
 use super::number::Number;
 use super::payload::{CallbackRequest, CallbackResponse, CaptureDtmf, Dial};
-use super::route::{other, step, Counter, MaskingState, RouteOutcome, Routing, TraceStep};
+use super::route::{other, Counter, MaskingState, RouteOutcome, Routing};
+use crate::trace::{Outcome, Trace};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -73,9 +74,9 @@ impl MaskingState {
         cb: &CallbackRequest,
         caller: Option<&Number>,
         now: i64,
-        mut trace: Vec<TraceStep>,
+        mut trace: Trace,
     ) -> Routing {
-        let refuse = |this: &Self, mut trace: Vec<TraceStep>, counters: Vec<Counter>| Routing {
+        let refuse = |this: &Self, mut trace: Trace, counters: Vec<Counter>| Routing {
             outcome: RouteOutcome::PinRefused,
             session_id: None,
             response: this.not_allowed(&mut trace),
@@ -89,14 +90,10 @@ impl MaskingState {
         let by_caller = caller_key.as_deref().map_or(0, |k| self.failures(k, now, window));
         let by_proxy = self.failures(&proxy_key, now, window);
         if by_caller >= cfg.per_caller || by_proxy >= cfg.per_proxy {
-            trace.push(step(
-                "pin",
-                "rate_limited",
-                format!(
+            trace.push("pin", Outcome::RateLimited, format!(
                     "{by_caller} failed PINs from this caller (limit {}), {by_proxy} at this proxy (limit {}) in the last {window} s",
                     cfg.per_caller, cfg.per_proxy
-                ),
-            ));
+                ));
             return refuse(self, trace, Vec::new());
         }
         let prompt = CallbackResponse::CaptureDtmf(CaptureDtmf {
@@ -108,7 +105,7 @@ impl MaskingState {
             add_country_code: None,
         });
         if cb.dtmf_captured.is_none() {
-            trace.push(step("pin", "prompt", format!("ask for a PIN (up to {} digits)", cfg.max_length)));
+            trace.push("pin", Outcome::Prompt, format!("ask for a PIN (up to {} digits)", cfg.max_length));
             return Routing {
                 outcome: RouteOutcome::PinPrompt,
                 session_id: None,
@@ -129,16 +126,16 @@ impl MaskingState {
         });
         if let Some((s, side)) = matched {
             let callee = other(s, side);
-            trace.push(step(
+            trace.push(
                 "pin",
-                "accepted",
+                Outcome::Accepted,
                 format!("the PIN of participant {side} of session {:?}", s.id),
-            ));
-            trace.push(step(
+            );
+            trace.push(
                 "dial",
-                "connect",
+                Outcome::Connect,
                 format!("dial {} showing {}", callee.number.e164, callee.proxy.e164),
-            ));
+            );
             let response = CallbackResponse::Dial(Dial {
                 phone_number: callee.number.infobip().to_owned(),
                 caller_id: callee.proxy.infobip().to_owned(),
@@ -160,18 +157,18 @@ impl MaskingState {
         counters.push(self.bump(proxy_key, now, window));
         let attempts = counters.first().map_or(1, |c| c.count);
         if attempts >= cfg.max_attempts {
-            trace.push(step(
+            trace.push(
                 "pin",
-                "rejected",
+                Outcome::Refused,
                 format!("wrong PIN, attempt {attempts} of {}: no more attempts", cfg.max_attempts),
-            ));
+            );
             return refuse(self, trace, counters);
         }
-        trace.push(step(
+        trace.push(
             "pin",
-            "retry",
+            Outcome::Retry,
             format!("wrong PIN, attempt {attempts} of {}: ask again", cfg.max_attempts),
-        ));
+        );
         Routing { outcome: RouteOutcome::PinPrompt, session_id: None, response: prompt, trace, counters }
     }
 }

@@ -13,26 +13,15 @@
 
 use super::allocate::PoolNumber;
 use super::config::MaskingConfig;
-use super::json::parse_body;
 use super::number::{from_infobip_known, Number};
 use super::payload::{callback_with, AudioSource, CallbackRequest, CallbackResponse, Dial};
 use super::session::{Fallback, Session, SessionStatus};
 use super::signature::{verify, Credentials, WebhookKind};
 use crate::error::{Error, Problems};
+use crate::policy::reader::parse_body;
+use crate::trace::{Outcome, Trace};
 use serde::Serialize;
 use std::collections::HashMap;
-
-/// One rule consulted while deciding, in order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TraceStep {
-    pub rule: &'static str,
-    pub outcome: &'static str,
-    pub detail: String,
-}
-
-pub(crate) fn step(rule: &'static str, outcome: &'static str, detail: String) -> TraceStep {
-    TraceStep { rule, outcome, detail }
-}
 
 /// How a callback was routed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -68,7 +57,7 @@ pub struct Routing {
     pub session_id: Option<String>,
     /// The callback response body to send back to Infobip.
     pub response: CallbackResponse,
-    pub trace: Vec<TraceStep>,
+    pub trace: Trace,
     /// PIN-attempt counters this decision changes (the host stores them; see [`Counter`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub counters: Vec<Counter>,
@@ -326,14 +315,17 @@ impl MaskingState {
     /// Routes a callback at `now` (epoch seconds).
     pub fn route(&self, cb: &CallbackRequest, now: i64) -> Routing {
         let Some(from) = &cb.from else {
-            let mut trace =
-                vec![step("call", "withheld", format!("a withheld number called proxy {}", cb.to.e164))];
+            let mut trace = {
+                let mut t = Trace::default();
+                t.push("call", Outcome::Withheld, format!("a withheld number called proxy {}", cb.to.e164));
+                t
+            };
             if let (super::config::Withheld::Pin, Some(_)) = (self.config.withheld, &self.config.pin) {
-                trace.push(step(
+                trace.push(
                     "withheld",
-                    "pin",
+                    Outcome::Prompt,
                     "the configuration asks withheld callers for a PIN".to_owned(),
-                ));
+                );
                 return self.pin_flow(cb, None, now, trace);
             }
             let response = self.not_allowed(&mut trace);
@@ -345,9 +337,13 @@ impl MaskingState {
                 counters: Vec::new(),
             };
         };
-        let mut trace = vec![step("call", "read", format!("{} called proxy {}", from.e164, cb.to.e164))];
+        let mut trace = {
+            let mut t = Trace::default();
+            t.push("call", Outcome::Read, format!("{} called proxy {}", from.e164, cb.to.e164));
+            t
+        };
         if cb.dtmf_captured.is_some() && self.config.pin.is_some() {
-            trace.push(step("pin", "entered", "digits captured after the PIN prompt".to_owned()));
+            trace.push("pin", Outcome::Entered, "digits captured after the PIN prompt".to_owned());
             return self.pin_flow(cb, Some(from), now, trace);
         }
         let found: Vec<(&Session, usize)> = self
@@ -359,22 +355,22 @@ impl MaskingState {
         let live: Vec<&(&Session, usize)> = found.iter().filter(|(s, _)| s.is_live(now)).collect();
         match (live.as_slice(), found.last()) {
             ([(s, side)], _) => {
-                trace.push(step("session", "live", describe(s)));
+                trace.push("session", Outcome::Live, describe(s));
                 let callee = other(s, *side);
-                trace.push(step(
+                trace.push(
                     "dial",
-                    "connect",
+                    Outcome::Connect,
                     format!(
                         "dial {} showing {} (the number through which it calls back)",
                         callee.number.e164, callee.proxy.e164
                     ),
-                ));
+                );
                 if s.recording.is_some_and(|r| r.enabled) {
-                    trace.push(step(
+                    trace.push(
                         "recording",
-                        "enabled",
+                        Outcome::Enabled,
                         "both parties hear their announcement".to_owned(),
-                    ));
+                    );
                 }
                 let response = CallbackResponse::Dial(Dial {
                     phone_number: callee.number.infobip().to_owned(),
@@ -393,20 +389,20 @@ impl MaskingState {
             }
             ([], Some((s, _))) => {
                 let (outcome, word) = if s.status == SessionStatus::Closed {
-                    (RouteOutcome::Closed, "closed")
+                    (RouteOutcome::Closed, Outcome::Closed)
                 } else {
-                    (RouteOutcome::Expired, "expired")
+                    (RouteOutcome::Expired, Outcome::Expired)
                 };
-                trace.push(step("session", word, describe(s)));
+                trace.push("session", word, describe(s));
                 let response = self.fallback(s, cb, &mut trace);
                 Routing { outcome, session_id: Some(s.id.clone()), response, trace, counters: Vec::new() }
             }
             ([], None) => {
-                trace.push(step(
+                trace.push(
                     "session",
-                    "none",
+                    Outcome::Absent,
                     format!("no session gives {} the proxy {}", from.e164, cb.to.e164),
-                ));
+                );
                 if self.config.pin.as_ref().is_some_and(|p| p.unknown_callers)
                     && self.pin_reachable(&cb.to, now)
                 {
@@ -422,11 +418,11 @@ impl MaskingState {
             }
             (many, _) => {
                 let ids: Vec<&str> = many.iter().map(|(s, _)| s.id.as_str()).collect();
-                trace.push(step(
+                trace.push(
                     "session",
-                    "conflict",
+                    Outcome::Conflict,
                     format!("{} live sessions on one key: {ids:?}", many.len()),
-                ));
+                );
                 Routing {
                     outcome: RouteOutcome::Conflict,
                     session_id: None,
@@ -438,27 +434,27 @@ impl MaskingState {
         }
     }
 
-    pub(crate) fn not_allowed(&self, trace: &mut Vec<TraceStep>) -> CallbackResponse {
-        trace.push(step("not_allowed", "audio", format!("play {}", audio_name(&self.config.not_allowed))));
+    pub(crate) fn not_allowed(&self, trace: &mut Trace) -> CallbackResponse {
+        trace.push("not_allowed", Outcome::Audio, format!("play {}", audio_name(&self.config.not_allowed)));
         CallbackResponse::Audio(self.config.not_allowed.clone())
     }
 
-    fn fallback(&self, s: &Session, cb: &CallbackRequest, trace: &mut Vec<TraceStep>) -> CallbackResponse {
+    fn fallback(&self, s: &Session, cb: &CallbackRequest, trace: &mut Trace) -> CallbackResponse {
         let (chosen, from) = match (&s.fallback, &self.config.closed_fallback) {
             (Some(f), _) => (f, "the session's fallback"),
             (None, Some(f)) => (f, "the configuration's closed_fallback"),
             (None, None) => {
-                trace.push(step("fallback", "none", "no fallback configured".to_owned()));
+                trace.push("fallback", Outcome::Absent, "no fallback configured".to_owned());
                 return self.not_allowed(trace);
             }
         };
         match chosen {
             Fallback::Dial { number } => {
-                trace.push(step(
+                trace.push(
                     "fallback",
-                    "dial",
+                    Outcome::Dial,
                     format!("{from}: dial {} showing {}", number.e164, cb.to.e164),
-                ));
+                );
                 CallbackResponse::Dial(Dial {
                     phone_number: number.infobip().to_owned(),
                     caller_id: cb.to.infobip().to_owned(),
@@ -468,7 +464,7 @@ impl MaskingState {
                 })
             }
             Fallback::Audio { file } => {
-                trace.push(step("fallback", "audio", format!("{from}: play {}", audio_name(file))));
+                trace.push("fallback", Outcome::Audio, format!("{from}: play {}", audio_name(file)));
                 CallbackResponse::Audio(file.clone())
             }
         }
