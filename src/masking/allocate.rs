@@ -352,18 +352,27 @@ pub(crate) struct Usage {
 impl MaskingState {
     /// The usage of pool number `e` at `now`, from the sessions that used it.
     pub(crate) fn usage(&self, e: &PoolNumber, now: i64) -> Usage {
-        let proxy = e.number.key;
-        let mut u = Usage::default();
-        for s in self.sessions_on(proxy) {
-            if s.is_live(now) {
-                u.load += s.participants.iter().filter(|p| p.proxy.key == proxy).count() as u64;
-                u.held |= s.hold_numbers;
-            } else {
-                u.released = u.released.max(s.released_at(now));
-            }
-        }
-        u
+        usage_of(e.number.key, self.sessions_on(e.number.key), now)
     }
+}
+
+/// The usage of proxy `proxy` at `now` by `sessions` (those using it; others are ignored): the one rule for
+/// load, hold and release, shared by allocation and the pool's states over time.
+pub(crate) fn usage_of<'a>(proxy: u64, sessions: impl Iterator<Item = &'a Session>, now: i64) -> Usage {
+    let mut u = Usage::default();
+    for s in sessions {
+        let on = s.participants.iter().filter(|p| p.proxy.key == proxy).count() as u64;
+        if on == 0 {
+            continue;
+        }
+        if s.is_live(now) {
+            u.load += on;
+            u.held |= s.hold_numbers;
+        } else {
+            u.released = u.released.max(s.released_at(now));
+        }
+    }
+    u
 }
 
 fn country_of(e: &PoolNumber) -> Option<&str> {

@@ -21,6 +21,7 @@ pub mod pin;
 pub mod route;
 pub mod session;
 pub mod signature;
+pub mod states;
 
 pub use allocate::{pool_size, read_pool, Allocation, PoolNumber, PoolSize, PoolSizing};
 pub use config::{AllocationRules, GeoMatch, MaskingConfig, PinConfig, RecordsPolicy, Withheld};
@@ -33,3 +34,4 @@ pub use payload::{
 pub use route::{Counter, MaskingState, RouteOutcome, Routing, Webhook};
 pub use session::{read_sessions, Fallback, Participant, Session, SessionState, SessionStatus};
 pub use signature::{sign, verify, Credentials, Signed, Verified, WebhookKind};
+pub use states::{pool_states, PoolStates};

@@ -40,10 +40,17 @@ export type Fallback = { action: "dial"; number: string } | ({ action: "audio" }
 export interface Participant { number: string; proxy: string; pin_hash?: string; }
 /** Who reads stored data: the worker's principal. */
 export interface Viewer { role?: string; unmask?: boolean; }
+/** A session as the core returns it (allocated, validated). */
 export interface Session {
   id: string; status: "open" | "closed" | "expired"; expires_at: number | null; participants: [Participant, Participant];
   announcements?: Announcements; recording?: RecordingFlags; client_reference_id?: string; fallback?: Fallback;
   closed_at?: number; hold_numbers?: boolean;
+}
+/** A session as given to the core: `status` defaults to "open", `expires_at` to no expiry. */
+export interface SessionInput {
+  id: string; status?: "open" | "closed"; expires_at?: number | null; participants: [Participant, Participant];
+  announcements?: Announcements; recording?: Partial<RecordingFlags>; client_reference_id?: string;
+  fallback?: Fallback;
 }
 /** A new session to allocate: `proxy` optional (given = pinned), `ttl_seconds` instead of `expires_at` allowed. */
 export interface SessionRequest {
@@ -64,10 +71,16 @@ export interface MaskingConfig {
   withheld?: "not_allowed" | "pin"; replay_window_seconds?: number;
   records?: { display?: string; store_masked?: boolean };
 }
-export interface PoolNumber { number: string; country?: string; area_code?: string;
-  excluded_from_allocation?: boolean; held_for_session?: string; last_released_at?: number | null; }
+/** A pool number as given: `country` and `area_code` help geographic matching; `reserved` is the old name of
+ * `excluded_from_allocation`, still read. */
+export interface PoolNumber { number: string; country?: string | null; area_code?: string | null;
+  excluded_from_allocation?: boolean; reserved?: boolean; held_for_session?: string | null;
+  last_released_at?: number | null; }
+/** A pool number as the allocator reads it (`validatePool`). */
+export interface PoolEntry { number: string; country: string | null; area_code: string | null;
+  excluded_from_allocation: boolean; held_for_session?: string; last_released_at: number | null; }
 /** What a `MaskingState` is built from; `webhook` enables the webhook methods, `pool` feeds `allocate(null, …)`. */
-export interface MaskingInit { config: MaskingConfig; sessions: Session[]; pool?: PoolNumber[];
+export interface MaskingInit { config: MaskingConfig; sessions: SessionInput[]; pool?: PoolNumber[];
   webhook?: { url?: string; status_url?: string; apiId: string; key: string }; secret?: string;
   counters?: { key: string; count: number; since: number }[]; }
 export interface Routing { outcome: "connect" | "closed" | "expired" | "unknown" | "conflict" | "withheld"
@@ -129,7 +142,7 @@ pub fn parse_callback_response(
 #[wasm_bindgen(js_name = routeCallback, unchecked_return_type = "Routing")]
 pub fn route_callback(
     #[wasm_bindgen(unchecked_param_type = "MaskingConfig")] config: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Session[]")] sessions: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SessionInput[]")] sessions: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string | object")] callback: JsValue,
     #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
 ) -> Result<JsValue, js_sys::Error> {
@@ -142,7 +155,7 @@ pub fn route_callback(
 pub fn allocate_session(
     #[wasm_bindgen(unchecked_param_type = "MaskingConfig")] config: JsValue,
     #[wasm_bindgen(unchecked_param_type = "PoolNumber[]")] pool: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Session[]")] sessions: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SessionInput[]")] sessions: JsValue,
     #[wasm_bindgen(unchecked_param_type = "SessionRequest")] request: JsValue,
     #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
 ) -> Result<JsValue, js_sys::Error> {
@@ -172,7 +185,7 @@ pub fn pool_size(
 }
 
 /// Validates a proxy-number pool; throws with every problem (`problems`), returns it as the allocator reads it.
-#[wasm_bindgen(js_name = validatePool, unchecked_return_type = "PoolNumber[]")]
+#[wasm_bindgen(js_name = validatePool, unchecked_return_type = "PoolEntry[]")]
 pub fn validate_pool(
     #[wasm_bindgen(unchecked_param_type = "PoolNumber[]")] pool: JsValue,
 ) -> Result<JsValue, js_sys::Error> {
@@ -243,7 +256,7 @@ impl MaskingState {
     /// Adds a session or replaces the one with its id (closing = replacing with `status: "closed"`).
     pub fn upsert(
         &mut self,
-        #[wasm_bindgen(unchecked_param_type = "Session")] session: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SessionInput")] session: JsValue,
     ) -> Result<(), js_sys::Error> {
         exports::state_upsert(&mut self.0, &args(&[("session", &session)])?).map_err(into_error)
     }
