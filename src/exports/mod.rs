@@ -5,7 +5,7 @@
 pub mod masking;
 
 use crate::error::{Error, Problems};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Why a call through the JSON face failed: one problem, or several (validation).
@@ -77,6 +77,24 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
         "decide" | "Engine.decide" => {
             Ok(to_value(crate::Engine::new(arg(args, 0, "policy")?)?.decide_json(arg(args, 1, "event")?)?))
         }
+        // Lists stored as rows (docs/blocklists.md): the keys a call needs, and the decision from the rows.
+        "lookupKeys" | "Engine.lookupKeys" => Ok(to_value(
+            crate::Engine::new(arg(args, 0, "policy")?)?.lookup_keys_json(arg(args, 1, "event")?)?,
+        )),
+        "decideRows" | "Engine.decideRows" => Ok(to_value(
+            crate::Engine::new(arg(args, 0, "policy")?)?
+                .decide_rows_json(arg(args, 1, "event")?, arg(args, 2, "rows")?)?,
+        )),
+        "parseImport" => {
+            let options = crate::screening::import::Options::deserialize(arg(args, 0, "options")?)
+                .map_err(|e| Error::new("options", "invalid", e.to_string()))?;
+            let lines: Vec<String> = arg(args, 1, "lines")?
+                .as_array()
+                .and_then(|a| a.iter().map(|v| v.as_str().map(str::to_owned)).collect())
+                .ok_or_else(|| Error::new("lines", "invalid_type", "expected an array of strings"))?;
+            Ok(to_value(crate::screening::import::parse(&options, &lines)?))
+        }
+        "splitPolicy" => Ok(to_value(crate::screening::lookup::split_policy(arg(args, 0, "policy")?)?)),
         "normalizeEntry" => {
             let country = match args.get(1) {
                 None | Some(Value::Null) => None,

@@ -409,7 +409,7 @@ fn finish(s: Screening, trace: &mut Trace) -> Screening {
 
 /// Rewrites (first matching `in_callerid` rule) and normalises the caller number with the account's
 /// country; falls back to the `P-Asserted-Identity` user when the caller number is not a phone number.
-fn read_caller(event: &CallEvent, account: &Account, trace: &mut Trace) -> Caller {
+pub(crate) fn read_caller(event: &CallEvent, account: &Account, trace: &mut Trace) -> Caller {
     let mut caller = Caller { number: event.caller_number.clone(), ..Caller::default() };
     let pai = event.sip.p_asserted_identity.as_ref().and_then(|p| p.user.as_deref());
     let candidates =

@@ -310,6 +310,59 @@ impl WasmEngine {
     ) -> Result<JsValue, js_sys::Error> {
         json_out(&self.0.decide_json(&json_arg("event", event)?).map_err(into_error)?)
     }
+
+    /// The lists and keys storage must fetch rows for to decide `event` (docs/blocklists.md).
+    #[wasm_bindgen(js_name = lookupKeys, unchecked_return_type = "LookupKeys")]
+    pub fn lookup_keys(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CallEvent")] event: JsValue,
+    ) -> Result<JsValue, js_sys::Error> {
+        json_out(&self.0.lookup_keys_json(&json_arg("event", event)?).map_err(into_error)?)
+    }
+
+    /// Decides one call from the rows fetched under its lookup keys (same answer as a document carrying
+    /// the whole lists).
+    #[wasm_bindgen(js_name = decideRows, unchecked_return_type = "Decision")]
+    pub fn decide_rows(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CallEvent")] event: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ListRow[]")] rows: JsValue,
+    ) -> Result<JsValue, js_sys::Error> {
+        let (event, rows) = (json_arg("event", event)?, json_arg("rows", rows)?);
+        json_out(&self.0.decide_rows_json(&event, &rows).map_err(into_error)?)
+    }
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const LIST_TS_TYPES: &'static str = r#"
+/** A stored list entry: list is "blocklist:<id>", "allowlist:<account>" or "user:<user>". */
+export interface ListRow { list: string; kind: "number" | "prefix"; e164: string; written: string; label?: string | null; id?: string | null; }
+/** What storage fetches for one call: the rows of `lists` whose key is in `keys`. */
+export interface LookupKeys { lists: string[]; caller: string | null; keys: string[]; }
+/** A policy document split into settings and rows. */
+export interface ImportOptions { format: "csv" | "ndjson"; header?: string | null; country?: string | null; first_line: number; }
+export interface ImportBatch { entries: Array<{ line: number; e164: string; written: string; label: string | null }>; problems: Array<{ line: number; field: string; code: string; message: string }>; }
+export interface SplitPolicy { settings: PolicyInput; rows: ListRow[]; replaced: string[]; }
+"#;
+
+/// Parses a batch of import lines (CSV with its header line, or NDJSON) into normalised entries and
+/// problems by line (docs/blocklists.md, "Import").
+#[wasm_bindgen(js_name = parseImport, unchecked_return_type = "ImportBatch")]
+pub fn parse_import(
+    #[wasm_bindgen(unchecked_param_type = "ImportOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string[]")] lines: JsValue,
+) -> Result<JsValue, js_sys::Error> {
+    let args = [json_arg("options", options)?, json_arg("lines", lines)?];
+    json_out(&crate::exports::call("parseImport", &args).map_err(into_error)?)
+}
+
+/// Validates a policy document and splits it into settings and list rows (how older documents carrying
+/// lists are migrated into rows).
+#[wasm_bindgen(js_name = splitPolicy, unchecked_return_type = "SplitPolicy")]
+pub fn split_policy(
+    #[wasm_bindgen(unchecked_param_type = "PolicyInput")] policy: JsValue,
+) -> Result<JsValue, js_sys::Error> {
+    json_out(&crate::screening::lookup::split_policy(&json_arg("policy", policy)?).map_err(into_error)?)
 }
 // Masking
 mod masking;

@@ -14,6 +14,10 @@ pub const VECTOR_FILES: &[(&str, &str)] = &[
     ("entries.json", include_str!("../vectors/entries.json")),
     ("decide.json", include_str!("../vectors/decide.json")),
     ("engine.json", include_str!("../vectors/engine.json")),
+    ("lookup.json", include_str!("../vectors/lookup.json")),
+    ("rows.json", include_str!("../vectors/rows.json")),
+    ("split.json", include_str!("../vectors/split.json")),
+    ("import.json", include_str!("../vectors/import.json")),
     // Masking
     ("masking_allocate.json", include_str!("../vectors/masking_allocate.json")),
     ("masking_config.json", include_str!("../vectors/masking_config.json")),
