@@ -94,6 +94,12 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
                 .ok_or_else(|| Error::new("lines", "invalid_type", "expected an array of strings"))?;
             Ok(to_value(crate::screening::import::parse(&options, &lines)?))
         }
+        "normalizePrefix" => {
+            let prefix = crate::screening::lists::parse_prefix(arg_str(args, 0, "prefix")?)?;
+            Ok(
+                serde_json::json!({ "prefix": arg_str(args, 0, "prefix")?, "e164_prefix": prefix.to_string() }),
+            )
+        }
         "splitPolicy" => Ok(to_value(crate::screening::lookup::split_policy(arg(args, 0, "policy")?)?)),
         "normalizeEntry" => {
             let country = match args.get(1) {

@@ -73,7 +73,8 @@ pub struct Split {
     pub settings: Value,
     /// Every entry, normalised.
     pub rows: Vec<Row>,
-    /// The lists the document carried entries for (their stored rows are replaced by `rows`).
+    /// The lists the document carried entries for (their stored rows are replaced by `rows`): blocklists
+    /// written with `numbers` or `prefixes`, accounts written with `allowlist`, users with `blocklist`.
     pub replaced: Vec<String>,
 }
 
@@ -237,7 +238,14 @@ pub fn split_policy(v: &Value) -> Result<Split, Problems> {
         label: label.clone(),
         id: id.map(str::to_owned),
     };
-    for b in &policy.blocklists {
+    // A blocklist written without `numbers` and `prefixes` keeps its stored rows.
+    let carries = |id: &str| {
+        v.get("blocklists").and_then(Value::as_array).into_iter().flatten().any(|b| {
+            b.get("id").and_then(Value::as_str) == Some(id)
+                && (b.get("numbers").is_some() || b.get("prefixes").is_some())
+        })
+    };
+    for b in policy.blocklists.iter().filter(|b| carries(&b.id)) {
         let list = format!("{BLOCKLIST}{}", b.id);
         rows.extend(b.numbers.iter().map(|e| row(&list, Kind::Number, e.e164, &e.number, &e.label, None)));
         rows.extend(

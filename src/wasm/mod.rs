@@ -356,6 +356,12 @@ pub fn parse_import(
     json_out(&crate::exports::call("parseImport", &args).map_err(into_error)?)
 }
 
+/// Checks a prefix (+ and 1 to 15 digits, separators ignored): `{ prefix, e164_prefix }`.
+#[wasm_bindgen(js_name = normalizePrefix, unchecked_return_type = "{ prefix: string; e164_prefix: string }")]
+pub fn normalize_prefix(prefix: &str) -> Result<JsValue, js_sys::Error> {
+    json_out(&crate::exports::call("normalizePrefix", &[prefix.into()]).map_err(into_error)?)
+}
+
 /// Validates a policy document and splits it into settings and list rows (how older documents carrying
 /// lists are migrated into rows).
 #[wasm_bindgen(js_name = splitPolicy, unchecked_return_type = "SplitPolicy")]

@@ -18,6 +18,7 @@ pub const VECTOR_FILES: &[(&str, &str)] = &[
     ("rows.json", include_str!("../vectors/rows.json")),
     ("split.json", include_str!("../vectors/split.json")),
     ("import.json", include_str!("../vectors/import.json")),
+    ("prefix.json", include_str!("../vectors/prefix.json")),
     // Masking
     ("masking_allocate.json", include_str!("../vectors/masking_allocate.json")),
     ("masking_config.json", include_str!("../vectors/masking_config.json")),
