@@ -54,6 +54,56 @@ function listId(raw) {
 
 const randomHex = (n) => [...crypto.getRandomValues(new Uint8Array(n))].map((b) => b.toString(16).padStart(2, "0")).join("");
 
+// ---- streamed import and export ----
+
+/** Largest import body (10 million numbers with labels fit); the IMPORT_MAX_BYTES var lowers it. */
+const IMPORT_BYTES = 512 << 20;
+const IMPORT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const IMPORT_TYPES = { "text/csv": "csv", "application/x-ndjson": "ndjson", "application/ndjson": "ndjson", "application/jsonl": "ndjson" };
+
+/**
+ * Streams the request body into the tenant's object (the worker never holds it): CSV with a header row or NDJSON
+ * (`?format=`, else from Content-Type), all or nothing unless `?mode=partial`. `?import_id=` names the import so a
+ * console can poll `GET …/imports/{id}` while it runs; `?total_lines=` lets the progress show a total.
+ */
+async function importRoute(request, env, url, store, target) {
+  const maxBytes = Number(env.IMPORT_MAX_BYTES ?? IMPORT_BYTES);
+  onlyParams(url, "format", "mode", "total_lines", "import_id");
+  const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  const format = queryParam(url, "format", { kind: "enum", values: ["csv", "ndjson"], fallback: IMPORT_TYPES[type] ?? null });
+  if (format === null) fail("content-type", "unsupported_media_type", `content-type: expected text/csv or application/x-ndjson (or ?format=csv|ndjson), got ${JSON.stringify(type.slice(0, 80))}`);
+  const mode = queryParam(url, "mode", { kind: "enum", values: ["all", "partial"], fallback: "all" });
+  const totalLines = queryParam(url, "total_lines", { kind: "int", min: 0, max: 1e9, fallback: null });
+  const id = queryParam(url, "import_id") ?? crypto.randomUUID();
+  if (!IMPORT_ID.test(id)) fail("import_id", "invalid", "import_id: 1-64 letters, digits, '_' or '-'");
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > maxBytes) fail("body", "too_large", `body: larger than ${maxBytes} bytes`);
+  if (!request.body) fail("body", "missing", "body: the lines to import are required");
+  const report = await op(store, "runImport", target, request.body, { id, format, mode, totalLines,
+    totalBytes: declared === null ? null : Number(declared), maxBytes, nowIso: nowIso() });
+  return json(report);
+}
+
+const csvField = (s) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+/** Streams a list's numbers as CSV (`number,label`, by key), a page of rows at a time. */
+async function exportRoute(store, target, name) {
+  await op(store, "target", target);
+  const enc = new TextEncoder();
+  let after = "";
+  const body = new ReadableStream({
+    start(c) { c.enqueue(enc.encode("number,label\n")); },
+    async pull(c) {
+      const rows = await op(store, "exportPage", target, after, 5000);
+      if (!rows.length) return c.close();
+      after = rows[rows.length - 1].key;
+      c.enqueue(enc.encode(rows.map((r) => `${r.key},${r.label === null ? "" : csvField(r.label)}\n`).join("")));
+    },
+  });
+  return new Response(body, { headers: { "content-type": "text/csv; charset=utf-8", ...NO_STORE,
+    "content-disposition": `attachment; filename="${name.replace(/[^A-Za-z0-9_.-]/g, "_")}.csv"`, "x-content-type-options": "nosniff" } });
+}
+
 /** Kazoo blocklist routes, added to the worker's tenant routes (admin keys write, read-only keys read). */
 export const LIST_ROUTES = [
   { path: "blacklists", methods: ["GET", "PUT"], params: ["page_size", "start_key"], handler: async ({ request, store, url }) => {
@@ -110,6 +160,16 @@ export const LIST_ROUTES = [
         return kazoo(entryDoc(entry), { status: created ? 201 : 200, version: entry.version });
       } },
   ]),
+  { path: /^blacklists\/([^/]+)\/import$/, methods: ["POST"], params: ["format", "mode", "total_lines", "import_id"],
+    handler: ({ request, env, url, store, match }) => importRoute(request, env, url, store, { blacklist: listId(match[1]) }) },
+  { path: /^blacklists\/([^/]+)\/export$/, methods: ["GET"], handler: ({ store, match }) => {
+    const id = listId(match[1]);
+    return exportRoute(store, { blacklist: id }, `blacklist-${id}`);
+  } },
+  { path: "imports", methods: ["GET"], params: ["limit"], handler: async ({ store, url }) =>
+    json(await op(store, "imports", queryParam(url, "limit", { kind: "int", min: 1, max: 100, fallback: 20 }))) },
+  { path: /^imports\/([^/]+)$/, methods: ["GET"], handler: async ({ store, match }) =>
+    json(await op(store, "importReport", pathSegment(match[1], "import"))) },
   { path: /^accounts\/([^/]+)$/, methods: ["GET", "PATCH"], handler: async ({ request, store, match }) => {
     const id = pathSegment(match[1], "account");
     if (request.method === "GET") {
@@ -279,8 +339,18 @@ export async function usersRoute(request, env, url, tenant, segs, store) {
     return noContent();
   }
 
-  // Admin routes: API keys; all of them read.
-  await requireTenant(request, env, tenant);
+  // Admin routes: API keys (read-only keys read).
+  await requireTenant(request, env, tenant, { write: request.method !== "GET" && request.method !== "HEAD" });
+  if (segs.length === 3 && segs[1] === "blocklist" && (segs[2] === "import" || segs[2] === "export")) {
+    const user = pathSegment(segs[0], "user_uuid");
+    if (segs[2] === "export") {
+      allow(request, "GET");
+      onlyParams(url);
+      return exportRoute(store, { user }, `blocklist-${user}`);
+    }
+    allow(request, "POST");
+    return importRoute(request, env, url, store, { user });
+  }
   if (path === "blocklist/numbers") {
     allow(request, "GET");
     const p = listParams(url, { admin: true });

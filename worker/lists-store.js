@@ -40,7 +40,7 @@ const BLACKLIST_FIELDS = ["id", "name", "numbers", "prefixes", "should_block_ano
 const OPS = new Set(["blacklistsPage", "getBlacklist", "createBlacklist", "updateBlacklist", "deleteBlacklist",
   "getBlacklistEntry", "putBlacklistEntry", "deleteBlacklistEntry", "blacklistEntries", "getAccount", "patchAccount",
   "userEntries", "searchUserEntries", "createUserEntry", "getUserEntry", "updateUserEntry", "deleteUserEntry",
-  "lookupUserEntry", "userAuth", "putUserAuth", "requireUser"]);
+  "lookupUserEntry", "userAuth", "putUserAuth", "requireUser", "runImport", "importReport", "imports", "exportPage", "target"]);
 
 /** An optional label / Kazoo name: null, or 1 to 1024 characters. */
 function readLabel(v, field) {
@@ -55,6 +55,8 @@ const IMPORT_BATCH = 2000;
 const MAX_PROBLEMS = 100;
 /** Longest import line kept in memory while looking for its end (longer lines are a problem of that line). */
 const MAX_LINE_BYTES = 4096;
+/** Stands for a line dropped for its length (the core reports it as line_too_long). */
+const TOO_LONG = "x".repeat(MAX_LINE_BYTES + 1);
 
 export function bad(field, code, message) {
   const e = new Error(message);
@@ -654,5 +656,153 @@ export class Lists {
       ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, version = excluded.version, updated_at = excluded.updated_at`,
     JSON.stringify(doc), version, nowIso);
     return { version };
+  }
+
+  // ---- streamed import and export ----
+
+  /** The list an import or export addresses: a blocklist (`{ blacklist }`) or a user's (`{ user }`); its country. */
+  target(t) {
+    if (t.blacklist !== undefined) {
+      this.blacklistRow(t.blacklist);
+      return { list: `blocklist:${t.blacklist}`, country: this.listCountry(t.blacklist), user: false };
+    }
+    this.requireUser(t.user);
+    return { list: `user:${t.user}`, country: null, user: true };
+  }
+
+  importReport(id) {
+    const r = this.sql.exec("SELECT * FROM imports WHERE id = ?", id).toArray()[0];
+    if (!r) throw bad("import", "not_found", `import: no import ${JSON.stringify(id)}`);
+    return { ...r, problems: JSON.parse(r.problems) };
+  }
+
+  imports(limit) {
+    return this.sql.exec("SELECT id FROM imports ORDER BY created_at DESC, id LIMIT ?", limit).toArray().map((r) => this.importReport(r.id));
+  }
+
+  /**
+   * Imports a streamed body (CSV with a header row, or NDJSON) into a list, line by line in batches: the core
+   * parses and normalises each batch, the rows go to a staging table (a number repeated in the file is a problem
+   * of its second line), and only then, in one statement, into the list (existing entries get the new label).
+   * `mode` "all": any problem imports nothing; "partial": the good lines are imported. Progress is kept in the
+   * import's row after every batch, for `GET …/imports/{id}`.
+   */
+  async runImport(t, stream, { id, format, mode, totalBytes, totalLines, maxBytes, nowIso }) {
+    const { list, country, user } = this.target(t);
+    if (this.sql.exec("SELECT 1 FROM imports WHERE id = ?", id).toArray().length) throw bad("import_id", "exists", `import_id: import ${JSON.stringify(id)} exists already`);
+    this.sql.exec(`INSERT INTO imports (id, list, format, mode, status, processed_lines, processed_bytes, total_bytes, total_lines,
+      imported, problem_count, problems, created_at) VALUES (?, ?, ?, ?, 'running', 0, 0, ?, ?, 0, 0, '[]', ?)`,
+    id, list, format, mode, totalBytes, totalLines, nowIso);
+    const problems = [];
+    let count = 0;
+    const note = (p) => { count++; if (problems.length < MAX_PROBLEMS) problems.push(p); };
+    let header = null;
+    let lineNo = 0;
+    let bytes = 0;
+    let batch = [];
+    let first = 1;
+    const progress = () => this.sql.exec("UPDATE imports SET processed_lines = ?, processed_bytes = ?, problem_count = ?, problems = ? WHERE id = ?",
+      lineNo, bytes, count, JSON.stringify(problems), id);
+    const finish = (status) => {
+      this.sql.exec("DELETE FROM import_rows WHERE import = ?", id);
+      this.sql.exec("UPDATE imports SET status = ?, finished_at = ?, processed_lines = ?, processed_bytes = ?, problem_count = ?, problems = ? WHERE id = ?",
+        status, new Date().toISOString(), lineNo, bytes, count, JSON.stringify(problems), id);
+      return this.importReport(id);
+    };
+    const fault = (field, code, message) => {
+      const report = finish("failed");
+      const e = bad(field, code, message);
+      e.extra = { import: report };
+      return e;
+    };
+    const flush = () => {
+      if (!batch.length) return;
+      const out = core().parseImport({ format, header, country, first_line: first }, batch);
+      for (const p of out.problems) note(p);
+      for (const e of out.entries) {
+        const w = this.sql.exec("INSERT INTO import_rows (import, key, line, written, label) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+          id, e.e164, e.line, e.written, e.label);
+        if (w.rowsWritten === 0) {
+          const at = this.sql.exec("SELECT line FROM import_rows WHERE import = ? AND key = ?", id, e.e164).one().line;
+          note({ line: e.line, field: "number", code: "duplicate_number", message: `line ${e.line}: ${e.e164} is already on line ${at}` });
+        }
+      }
+      first += batch.length;
+      batch = [];
+      progress();
+    };
+    const line = (text) => {
+      lineNo++;
+      if (format === "csv" && header === null) {
+        header = text.replace(/\r$/, "");
+        first = lineNo + 1;
+        try {
+          core().parseImport({ format, header, country, first_line: first }, []);
+        } catch (e) {
+          throw fault("header", e.code ?? "invalid", `line 1: ${e.message}`);
+        }
+        return;
+      }
+      batch.push(text);
+      if (batch.length >= IMPORT_BATCH) flush();
+    };
+    const decoder = new TextDecoder("utf-8", { fatal: true });
+    const reader = stream.getReader();
+    let pending = "";
+    let skipping = false;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (value) {
+        bytes += value.byteLength;
+        if (bytes > maxBytes) {
+          await reader.cancel().catch(() => {});
+          throw fault("body", "too_large", `body: larger than ${maxBytes} bytes`);
+        }
+      }
+      let text;
+      try {
+        text = done ? decoder.decode() : decoder.decode(value, { stream: true });
+      } catch {
+        await reader.cancel().catch(() => {});
+        throw fault("body", "bad_encoding", `body: not valid UTF-8 (after line ${lineNo})`);
+      }
+      let start = 0;
+      for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", start)) {
+        const piece = pending + text.slice(start, nl);
+        pending = "";
+        start = nl + 1;
+        // A line that outgrew MAX_LINE_BYTES was dropped as it came: the core reports it as too long.
+        line(skipping ? TOO_LONG : piece);
+        skipping = false;
+      }
+      pending += text.slice(start);
+      if (pending.length > MAX_LINE_BYTES) { skipping = true; pending = ""; }
+      if (done) break;
+    }
+    if (skipping) line(TOO_LONG);
+    else if (pending !== "") line(pending);
+    if (format === "csv" && header === null) throw fault("header", "missing", "line 1: a CSV import starts with its header row (number,label)");
+    flush();
+    if (count > 0 && mode === "all")
+      throw fault("body", "invalid_lines", `body: ${count} line${count > 1 ? "s" : ""} cannot be imported; nothing was imported (first ${problems.length} listed in import.problems)`);
+    const uuid = user ? "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))" : "NULL";
+    const imported = this.ctx.storage.transactionSync(() => {
+      this.sql.exec(`INSERT INTO list_entries (list, kind, key, written, label, uuid, version)
+        SELECT ?, 0, key, written, label, ${uuid}, 1 FROM import_rows WHERE import = ? ORDER BY key
+        ON CONFLICT (list, kind, key) DO UPDATE SET written = excluded.written, label = excluded.label, version = version + 1`, list, id);
+      this.recount(list);
+      const n = this.sql.exec("SELECT COUNT(*) AS n FROM import_rows WHERE import = ?", id).one().n;
+      this.sql.exec("UPDATE imports SET imported = ? WHERE id = ?", n, id);
+      return n;
+    });
+    const report = finish("done");
+    return { ...report, imported };
+  }
+
+  /** A page of a list's numbers for the CSV export, after `after` (exclusive). */
+  exportPage(t, after, size) {
+    const { list } = this.target(t);
+    return this.sql.exec("SELECT key, written, label FROM list_entries WHERE list = ? AND kind = 0 AND key > ? ORDER BY key LIMIT ?",
+      list, after, size).toArray();
   }
 }
