@@ -200,9 +200,10 @@ export class Lists {
 
   /** The engine of the stored settings, compiled at most once per policy version. */
   currentEngine() {
-    const row = this.row();
-    if (!row) return null;
-    if (this.engineVersion !== row.version) {
+    const v = this.sql.exec("SELECT version FROM policy WHERE id = 1").toArray()[0];
+    if (!v) return null;
+    if (this.engineVersion !== v.version) {
+      const row = this.row();
       this.reset();
       const doc = this.compose(JSON.parse(row.doc));
       this.engine = new (core().Engine)(doc);
