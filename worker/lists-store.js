@@ -720,12 +720,22 @@ export class Lists {
       if (!batch.length) return;
       const out = core().parseImport({ format, header, country, first_line: first }, batch);
       for (const p of out.problems) note(p);
+      // One statement per batch (the batch as one JSON parameter); a repeat inside the batch is caught here, a
+      // repeat of an earlier batch by the staging table's key (then looked up, a rare path).
+      const seen = new Map();
+      const fresh = [];
       for (const e of out.entries) {
-        const w = this.sql.exec("INSERT INTO import_rows (import, key, line, written, label) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-          id, e.e164, e.line, e.written, e.label);
-        if (w.rowsWritten === 0) {
-          const at = this.sql.exec("SELECT line FROM import_rows WHERE import = ? AND key = ?", id, e.e164).one().line;
-          note({ line: e.line, field: "number", code: "duplicate_number", message: `line ${e.line}: ${e.e164} is already on line ${at}` });
+        const at = seen.get(e.e164);
+        if (at !== undefined) note({ line: e.line, field: "number", code: "duplicate_number", message: `line ${e.line}: ${e.e164} is already on line ${at}` });
+        else { seen.set(e.e164, e.line); fresh.push([e.e164, e.line, e.written, e.label]); }
+      }
+      const w = this.sql.exec(`INSERT INTO import_rows (import, key, line, written, label)
+        SELECT ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
+        FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`, id, JSON.stringify(fresh));
+      if (w.rowsWritten < fresh.length) {
+        for (const [key, line] of fresh) {
+          const at = this.sql.exec("SELECT line FROM import_rows WHERE import = ? AND key = ?", id, key).one().line;
+          if (at !== line) note({ line, field: "number", code: "duplicate_number", message: `line ${line}: ${key} is already on line ${at}` });
         }
       }
       first += batch.length;
