@@ -22,7 +22,7 @@ fn fetch(rows: &[Row], keys: &Value) -> Vec<Row> {
 fn every_screening_vector_decides_the_same_from_rows() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
     let mut ran = 0;
-    for file in ["screening.json", "decide.json", "engine.json"] {
+    for file in ["screening.json", "decide.json", "engine.json", "sip_trust.json"] {
         let doc: Value = serde_json::from_str(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap();
         for case in doc["cases"].as_array().unwrap() {
             let Some(expect) = case["expect"].get("ok") else { continue };
@@ -44,6 +44,31 @@ fn every_screening_vector_decides_the_same_from_rows() {
         }
     }
     assert!(ran >= 40, "only {ran} cases replayed");
+}
+
+#[test]
+fn every_sip_invite_vector_answers_the_same_from_rows() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
+    let mut ran = 0;
+    for (file, flat) in [("sip_invite.json", false), ("sip_invite_flat.json", true)] {
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap();
+        for case in doc["cases"].as_array().unwrap() {
+            let Some(expect) = case["expect"].get("ok") else { continue };
+            let name = case["name"].as_str().unwrap_or("?");
+            let (policy, invite) = (&case["args"][0], &case["args"][1]);
+            let split = split_policy(policy).unwrap_or_else(|e| panic!("{file}: {name}: {e:?}"));
+            let engine = Engine::new(&split.settings).unwrap();
+            let event = cidguard::sip::invite::invite_event(invite).unwrap();
+            let keys = serde_json::to_value(engine.lookup_keys(&event).unwrap()).unwrap();
+            let rows = fetch(&split.rows, &keys);
+            let answer = cidguard::sip::invite::decide_invite_rows(&engine, invite, &rows).unwrap();
+            let got =
+                if flat { Value::from(answer.to_flat()) } else { serde_json::to_value(answer).unwrap() };
+            assert_eq!(&got, expect, "{file}: {name}");
+            ran += 1;
+        }
+    }
+    assert!(ran >= 20, "only {ran} cases replayed");
 }
 
 #[test]

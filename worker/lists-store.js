@@ -31,6 +31,8 @@ export const LISTS_SCHEMA = [
 ];
 
 export const KINDS = ["number", "prefix"];
+/** The policy as read carries every entry while the tenant's lists hold at most this many in all. */
+const INLINE_POLICY_ENTRIES = 10_000;
 /** A blocklist's entries of one kind are shown inline in its document up to this many (then: its numbers route). */
 const INLINE_ENTRIES = 1000;
 /** Kazoo's blocklist document fields (plus `country`, which reads national numbers). */
@@ -130,10 +132,52 @@ export class Lists {
     return lists.length ? { ...settings, blocklists: lists } : settings;
   }
 
-  /** { version, policy } (the settings with the blocklists' fields, no entries) or null. */
+  /**
+   * { version, policy, lists } or null. The policy is the settings with the blocklists' fields and, while the
+   * tenant's lists hold at most INLINE_POLICY_ENTRIES entries in all, every entry as written (so a document read
+   * and PUT back round-trips, and tools that edit the whole document keep working); beyond that, entries are read
+   * through the list routes (`lists.inline` false).
+   */
   getPolicy() {
     const row = this.row();
+    if (!row) return null;
+    const policy = this.compose(JSON.parse(row.doc));
+    const entries = this.sql.exec("SELECT coalesce(sum(entries), 0) AS n FROM lists").one().n;
+    const inline = entries <= INLINE_POLICY_ENTRIES;
+    return { version: row.version, policy: inline ? this.withEntries(policy) : policy, lists: { entries, inline } };
+  }
+
+  /** { version, policy } without entries (the settings and the blocklists' fields), or null: for masking. */
+  settingsPolicy() {
+    const row = this.row();
     return row ? { version: row.version, policy: this.compose(JSON.parse(row.doc)) } : null;
+  }
+
+  /** The document with every list's entries as written, from the rows (by key). */
+  withEntries(doc) {
+    const rows = (list, kind) => this.sql.exec("SELECT written, label, uuid FROM list_entries WHERE list = ? AND kind = ? ORDER BY key",
+      list, KINDS.indexOf(kind)).toArray();
+    const entry = (field) => (r) => (r.label === null ? r.written : { [field]: r.written, label: r.label });
+    const numbersAndPrefixes = (list) => {
+      const out = {};
+      const numbers = rows(list, "number").map(entry("number"));
+      const prefixes = rows(list, "prefix").map(entry("prefix"));
+      if (numbers.length) out.numbers = numbers;
+      if (prefixes.length) out.prefixes = prefixes;
+      return out;
+    };
+    const out = { ...doc };
+    if (doc.blocklists) out.blocklists = doc.blocklists.map((b) => ({ ...b, ...numbersAndPrefixes(`blocklist:${b.id}`) }));
+    if (doc.accounts) out.accounts = doc.accounts.map((a) => {
+      if (!a || typeof a !== "object") return a;
+      const allow = numbersAndPrefixes(`allowlist:${a.id}`);
+      const users = a.users?.map((u) => {
+        const blocklist = rows(`user:${u.id}`, "number").map((r) => ({ id: r.uuid, number: r.written, ...(r.label === null ? {} : { label: r.label }) }));
+        return blocklist.length ? { ...u, blocklist } : u;
+      });
+      return { ...a, ...(Object.keys(allow).length ? { allowlist: allow } : {}), ...(users ? { users } : {}) };
+    });
+    return out;
   }
 
   /** A document stored before lists became rows still carries entries: move them to rows once. */
@@ -224,6 +268,15 @@ export class Lists {
     return { version: this.engineVersion, ...engine.decideRows(event, rows) };
   }
 
+  /** The SIP answer to an INVITE: its lookup keys, the rows under them, the core's answer from both. */
+  decideInvite(invite, flat) {
+    const engine = this.currentEngine();
+    if (!engine) throw bad("policy", "not_configured", "policy: no policy stored for this tenant (PUT /v1/tenants/{tenant}/policy first)");
+    const keys = engine.inviteLookupKeys(invite);
+    const rows = this.fetchRows(keys.lists, keys.keys);
+    return flat ? engine.decideInviteRowsFlat(invite, rows) : engine.decideInviteRows(invite, rows);
+  }
+
   /** The rows of `lists` whose key is one of `keys`: one statement, index seeks only. */
   fetchRows(lists, keys) {
     if (!lists.length || !keys.length) return [];
@@ -241,10 +294,14 @@ export class Lists {
     return this.sql.exec("SELECT entries, version FROM lists WHERE list = ?", list).toArray()[0] ?? { entries: 0, version: 0 };
   }
 
-  /** Adds `delta` entries to a list's count and bumps its version. */
+  /**
+   * Adds `delta` entries to a list's count and bumps its version, and the policy's: the policy as read carries
+   * the entries (getPolicy), so a write made from a read older than any list change is refused by If-Match.
+   */
   touch(list, delta) {
     this.sql.exec(`INSERT INTO lists (list, entries, version) VALUES (?, max(?, 0), 1)
       ON CONFLICT (list) DO UPDATE SET entries = max(entries + ?, 0), version = version + 1`, list, delta, delta);
+    this.sql.exec("UPDATE policy SET version = version + 1 WHERE id = 1");
   }
 
   /** Deletes a list's rows (and, unless `keep`, its count and version). */
@@ -449,6 +506,7 @@ export class Lists {
     const n = this.sql.exec("SELECT COUNT(*) AS n FROM list_entries WHERE list = ?", list).one().n;
     this.sql.exec(`INSERT INTO lists (list, entries, version) VALUES (?, ?, 1)
       ON CONFLICT (list) DO UPDATE SET entries = excluded.entries, version = version + 1`, list, n);
+    this.sql.exec("UPDATE policy SET version = version + 1 WHERE id = 1");
   }
 
   /** Deletes a blocklist and its entries; 409 while an account selects it. */

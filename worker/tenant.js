@@ -23,9 +23,9 @@ export class TenantStore extends DurableObject {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.createSchema();
-    this.masking = new Masking(this.sql, () => this.getPolicy());
     // The policy's settings, the engine compiled from them and every list's rows (worker/lists-store.js).
-    this.lists = new Lists(ctx, () => this.masking.invalidate());
+    this.lists = new Lists(ctx, () => this.masking?.invalidate());
+    this.masking = new Masking(this.sql, () => this.lists.settingsPolicy());
   }
 
   createSchema() {
@@ -69,6 +69,11 @@ export class TenantStore extends DurableObject {
   /** The list resources' operations (worker/blocklists.js): `op` names a method of `ListOps`. */
   listOp(op, ...args) {
     return settle(() => this.lists.op(op, args));
+  }
+
+  /** The SIP-facing decision for an INVITE (`flat`: the key=value text form), its lists read from rows. */
+  decideInvite(invite, flat) {
+    return settle(() => this.lists.decideInvite(invite, flat));
   }
 
   // ---- number masking (worker/masking.js) ----

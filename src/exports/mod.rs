@@ -4,6 +4,7 @@
 //! `tests/vectors/` name them, and the native runner finds them in [`EXPORTS`]. So every runtime runs the same
 //! argument checks and is held to the same answers.
 
+pub mod console;
 pub mod masking;
 
 use crate::error::{Error, Problems};
@@ -58,6 +59,12 @@ pub const EXPORTS: &[(&str, Export)] = &[
     ("screenCall", screen_call),
     ("decide", decide),
     ("Engine.decide", |args| engine_decide(&engine(args)?, rest(args))),
+    // SIP
+    ("Engine.decideInvite", |args| engine_decide_invite(&engine(args)?, rest(args))),
+    ("Engine.decideInviteFlat", |args| engine_decide_invite_flat(&engine(args)?, rest(args))),
+    ("Engine.inviteLookupKeys", |args| engine_invite_lookup_keys(&engine(args)?, rest(args))),
+    ("Engine.decideInviteRows", |args| engine_decide_invite_rows(&engine(args)?, rest(args), false)),
+    ("Engine.decideInviteRowsFlat", |args| engine_decide_invite_rows(&engine(args)?, rest(args), true)),
     ("normalizeEntry", normalize_entry),
     // Lists stored as rows (docs/blocklists.md)
     ("Engine.lookupKeys", |args| engine_lookup_keys(&engine(args)?, rest(args))),
@@ -82,6 +89,9 @@ pub const EXPORTS: &[(&str, Export)] = &[
     ("MaskingState.handleCallback", |args| {
         masking::state_handle_callback(&masking::state(args)?, rest(args))
     }),
+    ("poolStates", console::pool_states),
+    // What-if replay
+    ("replay", console::replay),
 ];
 
 /// Calls the export named `function` with positional JSON `args`, as the JS export of that name would be
@@ -201,4 +211,32 @@ pub fn normalize_prefix(args: &[Value]) -> Exported {
     let prefix = arg_str(args, 0, "prefix")?;
     let key = crate::screening::lists::parse_prefix(prefix)?;
     json::<_, Error>(Ok(serde_json::json!({ "prefix": prefix, "e164_prefix": key.to_string() })))
+}
+
+/// `engine.decideInvite(invite)`: the answer to an INVITE, ready for a SIP server to apply.
+pub fn engine_decide_invite(engine: &Engine, args: &[Value]) -> Exported {
+    json(crate::sip::decide_invite(engine, arg(args, 0, "invite")?))
+}
+
+/// `engine.decideInviteFlat(invite)`: the same answer as `key=value` lines (a JSON string).
+pub fn engine_decide_invite_flat(engine: &Engine, args: &[Value]) -> Exported {
+    json(crate::sip::decide_invite(engine, arg(args, 0, "invite")?).map(|a| a.to_flat()))
+}
+
+/// `engine.inviteLookupKeys(invite)`: the lookup keys of the INVITE's call (lists stored as rows).
+pub fn engine_invite_lookup_keys(engine: &Engine, args: &[Value]) -> Exported {
+    let event = crate::sip::invite::invite_event(arg(args, 0, "invite")?)?;
+    json(engine.lookup_keys(&event))
+}
+
+/// `engine.decideInviteRows(invite, rows)` (and `…Flat`): the INVITE's answer from the rows fetched under its
+/// lookup keys.
+pub fn engine_decide_invite_rows(engine: &Engine, args: &[Value], flat: bool) -> Exported {
+    let rows = crate::screening::lookup::read_rows(arg(args, 1, "rows")?)?;
+    let answer = crate::sip::invite::decide_invite_rows(engine, arg(args, 0, "invite")?, &rows)?;
+    if flat {
+        json::<_, Error>(Ok(answer.to_flat()))
+    } else {
+        json::<_, Error>(Ok(answer))
+    }
 }

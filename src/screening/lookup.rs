@@ -13,6 +13,7 @@
 
 use crate::error::{Error, Problems};
 use crate::policy::event::{CallEvent, Direction};
+use crate::policy::trust::SourceTrust;
 use crate::policy::{validate_policy, Account, Allowlist, Blocklist, Policy, User};
 use crate::privacy::Requested;
 use crate::screening::lists::{NumberEntry, PrefixEntry, UserEntry, E164};
@@ -101,12 +102,13 @@ pub(crate) fn lookup_keys(
     policy: &Policy,
     account: &Account,
     user: Option<&User>,
+    trust: &SourceTrust,
 ) -> LookupKeys {
     if event.direction != Direction::Inbound {
         return LookupKeys { lists: vec![], caller: None, keys: vec![] };
     }
     // The trace of this read is thrown away: the decision reads the caller again and traces it there.
-    let caller = read_caller(event, account, &mut Trace::default()).e164;
+    let caller = read_caller(event, account, trust, &mut Trace::default()).e164;
     let keys = caller.as_deref().map(prefixes).unwrap_or_default();
     LookupKeys { lists: consulted(policy, account, user), caller, keys }
 }
@@ -142,17 +144,25 @@ pub fn read_rows(v: &Value) -> Result<Vec<Row>, Problems> {
     }
 }
 
+/// What the engine resolved for a call before screening it.
+#[derive(Clone, Copy)]
+pub(crate) struct Resolved<'a> {
+    pub account: &'a Account,
+    pub user: Option<&'a User>,
+    pub requested: &'a Requested,
+    pub trust: &'a SourceTrust,
+}
+
 /// Screens a call from the rows of the lists it consults: the policy's lists are replaced, for this call,
 /// by lists holding only those rows, and the ordinary screening rules run on them.
 pub(crate) fn screen_rows(
     event: &CallEvent,
     policy: &Policy,
-    account: &Account,
-    user: Option<&User>,
-    requested: &Requested,
+    call: &Resolved<'_>,
     rows: &[Row],
     trace: &mut Trace,
 ) -> Option<Screening> {
+    let Resolved { account, user, requested, trust } = *call;
     let of = |list: String, kind: Kind| {
         rows.iter()
             .filter(move |r| r.list == list && r.kind == kind)
@@ -219,7 +229,7 @@ pub(crate) fn screen_rows(
     };
     let index = ScreeningIndex::build(&view);
     let account = view.accounts.first()?;
-    let cx = Context { policy: &view, index: &index, account, user: account.users.first(), requested };
+    let cx = Context { policy: &view, index: &index, account, user: account.users.first(), requested, trust };
     screen(event, &cx, trace)
 }
 
