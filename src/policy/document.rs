@@ -7,7 +7,8 @@
 use crate::error::{Error, Problems};
 use crate::policy::reader::{named_enum, object, type_error, Obj};
 use crate::screening::lists::{
-    check_duplicates, read_number, read_prefix, read_user_entry, NumberEntry, PrefixEntry, UserEntry,
+    check_duplicates, read_number, read_prefix, read_user_entry, ListKind, NumberEntry, PrefixEntry,
+    UserEntry,
 };
 use crate::screening::rewrite::{CallerIdRule, MAX_STRIP};
 use serde::Serialize;
@@ -200,11 +201,17 @@ impl Default for System {
             emergency_numbers: default_emergency(),
             block_anonymous_caller_id: false,
             check_additional_anonymous_cid_names: false,
-            anonymous_cid_names: vec!["anonymous".to_owned(), "restricted".to_owned()],
+            anonymous_cid_names: kazoo_anonymous_values(),
             check_additional_anonymous_cid_numbers: false,
-            anonymous_cid_numbers: vec![DEFAULT_ANONYMOUS_NUMBER.to_owned()],
+            anonymous_cid_numbers: kazoo_anonymous_values(),
         }
     }
+}
+
+/// Kazoo's default `anonymous_cid_names` and `anonymous_cid_numbers` (`kz_privacy.erl`
+/// `DEFAULT_ANONYMOUS_VALUES`, used for both lists).
+fn kazoo_anonymous_values() -> Vec<String> {
+    ["anonymous", "restricted", "0000000000"].map(str::to_owned).to_vec()
 }
 
 fn default_emergency() -> BTreeMap<String, Vec<String>> {
@@ -557,7 +564,7 @@ fn read_rule(v: &Value, path: &str, errs: &mut Vec<Error>) -> Option<CallerIdRul
 
 fn read_allowlist(v: &Value, path: &str, country: &str, errs: &mut Vec<Error>) -> Allowlist {
     let Some(o) = object(v, path, &["numbers", "prefixes"], errs) else { return Allowlist::default() };
-    let (numbers, prefixes) = read_numbers_and_prefixes(&o, Some(country), errs);
+    let (numbers, prefixes) = read_numbers_and_prefixes(&o, Some(country), ListKind::Allowlist, errs);
     Allowlist { numbers, prefixes }
 }
 
@@ -565,11 +572,17 @@ fn read_allowlist(v: &Value, path: &str, country: &str, errs: &mut Vec<Error>) -
 fn read_numbers_and_prefixes(
     o: &Obj<'_>,
     country: Option<&str>,
+    kind: ListKind,
     errs: &mut Vec<Error>,
 ) -> (Vec<NumberEntry>, Vec<PrefixEntry>) {
     let mut keyed = Vec::new();
-    let numbers =
-        read_indexed(o, "numbers", errs, |v, path, errs| read_number(v, path, country, errs), &mut keyed);
+    let numbers = read_indexed(
+        o,
+        "numbers",
+        errs,
+        |v, path, errs| read_number(v, path, country, kind, errs),
+        &mut keyed,
+    );
     check_duplicates(std::mem::take(&mut keyed), &o.path("numbers"), errs);
     let prefixes = read_indexed(o, "prefixes", errs, read_prefix, &mut keyed);
     check_duplicates(keyed, &o.path("prefixes"), errs);
@@ -681,7 +694,7 @@ fn read_blocklist(v: &Value, path: &str, accounts: &[Account], errs: &mut Vec<Er
             }
         }
     };
-    let (numbers, prefixes) = read_numbers_and_prefixes(&o, country.as_deref(), errs);
+    let (numbers, prefixes) = read_numbers_and_prefixes(&o, country.as_deref(), ListKind::Blocklist, errs);
     Some(Blocklist { id: id?, name: name?.to_owned(), country, numbers, prefixes, block_anonymous })
 }
 

@@ -9,7 +9,7 @@ use crate::policy::reader::named_enum;
 use crate::policy::{Account, Policy, User};
 use crate::privacy::Requested;
 use crate::screening::index::KeyIndex;
-use crate::screening::lists::{is_all_zero, NumberEntry, PrefixEntry, UserEntry, E164};
+use crate::screening::lists::{is_zero_number, NumberEntry, PrefixEntry, UserEntry, E164};
 use crate::screening::rewrite::rewrite;
 use crate::trace::{Outcome, Trace};
 use serde::Serialize;
@@ -245,7 +245,11 @@ pub fn screen(event: &CallEvent, cx: &Context<'_>, trace: &mut Trace) -> Option<
     let ai = cx.index.accounts.get(&cx.account.id).unwrap_or(&empty);
     let mut caller = read_caller(event, cx.account, trace);
     detect_anonymous(event, cx, &mut caller, trace);
-    let key = caller.e164.as_deref().and_then(E164::parse);
+    // A zero caller number looks up the zero entry (`0000000000`) of the blocklists.
+    let key = caller.e164.as_deref().and_then(E164::parse).or_else(|| {
+        let raw = event.caller_number.trim();
+        (caller.e164.is_none() && is_zero_number(raw)).then_some(E164::ZERO)
+    });
     let verdict = |rule: Rule, list: Option<ListRef>, entry: Option<EntryRef>, caller: Caller| {
         let (action, sip_code, prompt) = match rule {
             Rule::Allowlist | Rule::NoMatch => (Action::Allow, None, None),
@@ -417,7 +421,7 @@ fn read_caller(event: &CallEvent, account: &Account, trace: &mut Trace) -> Calle
     let mut tried = false;
     for (source, raw) in candidates.into_iter().flatten() {
         let raw = raw.trim();
-        if raw.is_empty() || is_all_zero(raw) {
+        if raw.is_empty() || is_zero_number(raw) {
             continue;
         }
         tried = true;
@@ -489,8 +493,8 @@ fn detect_anonymous(event: &CallEvent, cx: &Context<'_>, caller: &mut Caller, tr
     let number = event.caller_number.trim();
     if number.is_empty() {
         why.push("empty caller number".to_owned());
-    } else if is_all_zero(number) {
-        why.push(format!("all-zero caller number {number}"));
+    } else if is_zero_number(number) {
+        why.push(format!("zero caller number {number} (^\\+?00+$)"));
     }
     if sys.check_additional_anonymous_cid_numbers
         && sys.anonymous_cid_numbers.iter().any(|n| n.eq_ignore_ascii_case(number))
