@@ -1,5 +1,5 @@
 //! Property/fuzz test of the core's JSON entry points: every exported function (each one named by a shared
-//! vector file under tests/vectors/, through `api::call`, the same entry the wasm exports use) is handed mutated
+//! vector file under tests/vectors/, through `exports::call`, the same entry the wasm exports use) is handed mutated
 //! arguments: subtrees replaced by values of other types, huge and non-integral numbers, odd strings, unknown
 //! and missing fields, deep nesting, long lists, dropped or extra arguments, malformed JSON text where a raw
 //! body is expected. Every answer must be a value or a typed error (non-empty snake_case `code`, a message),
@@ -9,7 +9,7 @@
 //! the long one (1,000,000 inputs, release build).
 #![cfg(not(target_arch = "wasm32"))]
 
-use cidguard::api;
+use cidguard::exports;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::{json, Map, Value};
@@ -277,7 +277,7 @@ fn mutated(seeds: &[(String, Vec<Value>)], seed: u64) -> (String, Vec<Value>) {
 }
 
 fn check(function: &str, args: &[Value]) -> Result<(), TestCaseError> {
-    match api::call(function, args) {
+    match exports::call(function, args) {
         Ok(v) => {
             prop_assert!(serde_json::to_string(&v).is_ok());
         }
