@@ -8,6 +8,7 @@ import { core } from "./core.js";
 import { requireTenant, requireTenantExists, requireOperator, configuredTenants, registry, keyHash,
   invalidateRegistryCache } from "./auth.js";
 import { withPageHeaders } from "./page.js";
+import { withCertificates } from "./x5u.js";
 
 export { TenantStore } from "./tenant.js";
 export { TenantRegistry } from "./registry.js";
@@ -152,8 +153,8 @@ const TENANT_ROUTES = [
     const doc = await readJson(request, { limit: LIMITS.policyBytes, field: "policy" });
     return fromStore(await store.putPolicy(doc, nowIso()));
   } },
-  { path: "decide", methods: ["POST"], postReads: true, handler: async ({ request, store }) =>
-    fromStore(await store.decide(await readJson(request, { field: "event" }))) },
+  { path: "decide", methods: ["POST"], postReads: true, handler: async ({ request, env, store }) =>
+    fromStore(await store.decide(await withCertificates(await readJson(request, { field: "event" }), env))) },
   { path: "masking/credentials", methods: ["GET", "PUT"], handler: async ({ request, store }) => {
     if (request.method === "GET") return fromStore(await store.getMaskingCredentials());
     return fromStore(await store.putMaskingCredentials(await readJson(request, { field: "credentials" }), nowIso()));

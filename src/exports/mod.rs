@@ -86,6 +86,7 @@ pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
             };
             Ok(to_value(crate::screening::lists::normalize_entry(arg_str(args, 0, "number")?, country)?))
         }
+        "identityX5u" => Ok(to_value(crate::screening::stir::passport::x5u(arg_str(args, 0, "identity")?))),
         // Masking
         f if crate::exports::masking::FUNCTIONS.contains(&f) => crate::exports::masking::call(f, args),
         other => {

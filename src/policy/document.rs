@@ -11,6 +11,7 @@ use crate::screening::lists::{
     UserEntry,
 };
 use crate::screening::rewrite::{CallerIdRule, MAX_STRIP};
+use crate::screening::stir::{StirRules, StirSystem};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
@@ -81,6 +82,8 @@ pub struct System {
     /// Also treat a caller number in `anonymous_cid_numbers` (case-insensitive, exact) as anonymous.
     pub check_additional_anonymous_cid_numbers: bool,
     pub anonymous_cid_numbers: Vec<String>,
+    /// STIR/SHAKEN trust anchors and freshness window.
+    pub stir_shaken: StirSystem,
 }
 
 /// An account (tenant).
@@ -101,6 +104,9 @@ pub struct Account {
     /// Numbers and prefixes whose calls are never screened out.
     pub allowlist: Allowlist,
     pub users: Vec<User>,
+    /// What to do with each STIR/SHAKEN verification outcome (all `allow` when absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stir_shaken: Option<StirRules>,
 }
 
 /// An account's allowlist: a match overrides every block.
@@ -204,6 +210,7 @@ impl Default for System {
             anonymous_cid_names: kazoo_anonymous_values(),
             check_additional_anonymous_cid_numbers: false,
             anonymous_cid_numbers: kazoo_anonymous_values(),
+            stir_shaken: StirSystem::default(),
         }
     }
 }
@@ -269,6 +276,7 @@ const SYSTEM_KEYS: &[&str] = &[
     "anonymous_cid_names",
     "check_additional_anonymous_cid_numbers",
     "anonymous_cid_numbers",
+    "stir_shaken",
 ];
 const ACCOUNT_KEYS: &[&str] = &[
     "id",
@@ -281,6 +289,7 @@ const ACCOUNT_KEYS: &[&str] = &[
     "in_callerid",
     "allowlist",
     "users",
+    "stir_shaken",
 ];
 const BLOCKLIST_KEYS: &[&str] = &["id", "name", "country", "numbers", "prefixes", "block_anonymous"];
 const RESOURCE_KEYS: &[&str] = &["id", "privacy_mode", "gateways"];
@@ -387,6 +396,9 @@ fn read_system(v: &Value, path: &str, errs: &mut Vec<Error>) -> System {
     }
     if let Some(numbers) = read_cid_strings(&o, "anonymous_cid_numbers", errs) {
         sys.anonymous_cid_numbers = numbers;
+    }
+    if let Some(v) = o.get("stir_shaken") {
+        sys.stir_shaken = crate::screening::stir::read_system(v, &o.path("stir_shaken"), errs);
     }
     sys
 }
@@ -526,6 +538,8 @@ fn read_account(v: &Value, path: &str, errs: &mut Vec<Error>) -> Option<Account>
     let blocklists = o.str_list("blocklists", errs).unwrap_or_default();
     check_unique_values(&blocklists, &o.path("blocklists"), errs);
     let in_callerid = read_list(&o, "in_callerid", errs, read_rule);
+    let stir_shaken =
+        o.get("stir_shaken").map(|v| crate::screening::stir::read_rules(v, &o.path("stir_shaken"), errs));
     // Without a valid country, national entries cannot be read: their problems would only repeat it.
     let (allowlist, users) = match &country {
         Some(c) => (
@@ -545,6 +559,7 @@ fn read_account(v: &Value, path: &str, errs: &mut Vec<Error>) -> Option<Account>
         in_callerid,
         allowlist,
         users,
+        stir_shaken,
     })
 }
 

@@ -170,7 +170,7 @@ pub(crate) fn normalize_checked(
     if kind == ListKind::User && !trimmed.starts_with('+') {
         return Err(Error::new(
             "number",
-            "not_e164",
+            "not_international",
             format!("{trimmed:?}: user blocklist numbers are written in +E.164, e.g. \"+33639981234\" (as wazo-confd requires)"),
         ));
     }
@@ -352,7 +352,10 @@ mod tests {
             normalize_checked("0000000000", Some("US"), ListKind::User).unwrap_err().code,
             "anonymous_entry"
         );
-        assert_eq!(normalize_checked("0639981234", Some("FR"), ListKind::User).unwrap_err().code, "not_e164");
+        assert_eq!(
+            normalize_checked("0639981234", Some("FR"), ListKind::User).unwrap_err().code,
+            "not_international"
+        );
         assert_eq!(code("Anonymous", Some("US")), "anonymous_entry");
         assert_eq!(code("0639981234", None), "needs_country");
         assert_eq!(code("hello", Some("FR")), "not_a_number");

@@ -14,6 +14,8 @@ pub const VECTOR_FILES: &[(&str, &str)] = &[
     ("entries.json", include_str!("../vectors/entries.json")),
     ("decide.json", include_str!("../vectors/decide.json")),
     ("engine.json", include_str!("../vectors/engine.json")),
+    ("stir.json", include_str!("../vectors/stir.json")),
+    ("stir_x5u.json", include_str!("../vectors/stir_x5u.json")),
     // Masking
     ("masking_allocate.json", include_str!("../vectors/masking_allocate.json")),
     ("masking_config.json", include_str!("../vectors/masking_config.json")),
