@@ -328,7 +328,7 @@ fn policy_problems_for_lists() {
         ("accounts[0].allowlist.numbers[1]", "duplicate_number"),
         ("accounts[0].allowlist.prefixes[0]", "invalid_prefix"),
         ("accounts[0].users[0].blocklist[3].number", "not_a_number"),
-        ("accounts[0].users[0].blocklist[4].number", "not_e164"),
+        ("accounts[0].users[0].blocklist[4].number", "not_international"),
         ("accounts[0].users[0].blocklist[5].number", "anonymous_entry"),
         ("accounts[0].users[0].blocklist[2]", "duplicate_number"),
         ("accounts[0].users[0].blocklist[1].id", "duplicate_id"),

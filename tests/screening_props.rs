@@ -61,7 +61,7 @@ proptest! {
             let national = json!({"accounts": [{"id": "a", "country": c.iso,
                 "users": [{"id": "u", "blocklist": [{"id": "e", "number": &all[stored]}]}]}]});
             let err = Engine::new(&national).err().map(|p| p.0[0].code.clone());
-            prop_assert_eq!(err.as_deref(), Some("not_e164"), "{}", &all[stored]);
+            prop_assert_eq!(err.as_deref(), Some("not_international"), "{}", &all[stored]);
         }
         let policy = if user_list {
             json!({"accounts": [{"id": "a", "country": c.iso,
