@@ -8,7 +8,7 @@ DEV_API_KEYS ?= acme:dev-key-acme-0001,globex:dev-key-globex-0001
 DEV_OPERATOR_KEY ?= dev-operator-key-0001
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup build dev test test-rust test-wasm test-js lint bench clean
+.PHONY: setup build dev test test-rust test-wasm test-js lint bench fuzz clean
 
 setup:
 	@scripts/setup.sh
@@ -37,6 +37,12 @@ lint: setup
 
 bench: build
 	@scripts/bench.sh
+
+# The long fuzz run (`make test` runs the same suites with a small budget): 1,000,000 mutated inputs over the
+# core's JSON entry points (release build), 200,000 calls of the wasm exports, 100,000 generated HTTP requests
+# against wrangler dev. Budgets: FUZZ_CORE_CASES, FUZZ_WASM_CALLS, FUZZ_HTTP_REQUESTS.
+fuzz: build
+	@scripts/fuzz.sh
 
 clean:
 	rm -rf target pkg www/pkg .wrangler

@@ -2,7 +2,7 @@
 //! serialise the response) with 10k open sessions, plus its parts, state building, allocation and display
 //! masking. Plain `std::time::Instant`; run with `cargo bench --bench masking`.
 
-use cidguard::exports::masking::state;
+use cidguard::exports::masking::state_from_init;
 use cidguard::masking::{mask, read_pool, sign, verify, Credentials, DisplayPolicy, WebhookKind};
 use serde_json::{json, Value};
 use std::hint::black_box;
@@ -51,11 +51,9 @@ fn main() {
         "closed_fallback": {"action": "dial", "number": "+41445550000"}});
     let sessions = sessions();
     let t = Instant::now();
-    let mut st = state(&config, &sessions).expect("state").with_webhook(cidguard::masking::Webhook {
-        url: URL.to_owned(),
-        credentials: Credentials::new("55ddccad2df62a4b615b7e3c472b2ab6", "5da086b6a8e4424993646b8699c333ca")
-            .unwrap(),
-    });
+    let init = json!({"config": config, "sessions": sessions, "webhook": {"url": URL,
+        "apiId": "55ddccad2df62a4b615b7e3c472b2ab6", "key": "5da086b6a8e4424993646b8699c333ca"}});
+    let mut st = state_from_init(&init).expect("state");
     println!("build MaskingState from JSON, {SESSIONS} sessions: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
 
     let creds =

@@ -1,10 +1,12 @@
-//! The decision trace: the ordered list of rules a decision consulted and what each concluded, so the admin
-//! page (and a support engineer reading a webhook log) can see *why* a call was presented or screened as it
-//! was. One trace per decision: privacy and screening append to the same one.
+//! The decision trace, one type for every decision (privacy, screening, masking): the ordered list of rules a
+//! decision consulted and what each concluded, so the admin page (and a support engineer reading a webhook
+//! log) can see *why* a call was presented, screened or routed as it was. Privacy and screening append to one
+//! trace per call; routing a masking callback and allocating a session each have theirs.
 //!
 //! JSON shape (stable): `[{"rule": "privacy.mode", "outcome": "set", "detail": "hide_name from gateway gw-2 of
-//! resource carrier-a"}, …]`. `rule` is a dotted name from a fixed set (documented in docs/privacy.md and
-//! docs/screening.md); `outcome` is one of [`Outcome`]; `detail` is for people and may change wording.
+//! resource carrier-a"}, …]`. `rule` is a name from a fixed set (documented in docs/privacy.md,
+//! docs/screening.md and docs/masking.md); `outcome` is one of [`Outcome`]; `detail` is for people and may
+//! change wording.
 
 use crate::policy::reader::named_enum;
 use serde::Serialize;
@@ -28,6 +30,32 @@ named_enum! {
         Allowed = "allowed",
         /// The final screening verdict: the call is rejected.
         Rejected = "rejected",
+        /// Masking: a callback's numbers were read.
+        Read = "read",
+        /// Masking: a live session pairs the caller with the called proxy.
+        Live = "live",
+        /// Masking: the call is connected to the other participant.
+        Connect = "connect",
+        /// Masking: call recording is on for the session.
+        Enabled = "enabled",
+        /// Masking: the only session found is closed.
+        Closed = "closed",
+        /// Masking: the only session found is past its expiry.
+        Expired = "expired",
+        /// Masking: nothing was found or configured (no session, no fallback).
+        Absent = "none",
+        /// Masking: more than one live session on one key.
+        Conflict = "conflict",
+        /// Masking: an announcement is played.
+        Audio = "audio",
+        /// Masking: a fallback number is dialled.
+        Dial = "dial",
+        /// Masking: a session was opened.
+        Open = "open",
+        /// Masking: a participant keeps the proxy it asked for.
+        Pinned = "pinned",
+        /// Masking: a proxy was picked from the pool.
+        Picked = "picked",
     }
 }
 

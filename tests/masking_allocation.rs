@@ -32,7 +32,7 @@ fn allocate(
     sessions: Value,
     req: Value,
     now: i64,
-) -> Result<Value, cidguard::exports::ApiError> {
+) -> Result<Value, cidguard::exports::ExportError> {
     call("allocateSession", &[cfg, pool, sessions, req, json!(now)])
 }
 

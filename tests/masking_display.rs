@@ -122,7 +122,7 @@ fn the_config_validator_reports_every_problem() {
         }
     });
     let e = call("validateMaskingConfig", &[bad]).unwrap_err();
-    let cidguard::exports::ApiError::Many(p) = e else { panic!("expected every problem") };
+    let cidguard::exports::ExportError::Many(p) = e else { panic!("expected every problem") };
     let got: Vec<(&str, &str)> = p.0.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
     assert_eq!(
         got,

@@ -180,7 +180,7 @@ fn sessions_report_every_problem_with_its_path() {
          "client_reference_id": "r".repeat(201)},
     ]);
     let e = call("routeCallback", &[config(), bad, json!({"from": "1", "to": "2"}), json!(NOW)]).unwrap_err();
-    let cidguard::exports::ApiError::Many(p) = e else { panic!("expected every problem") };
+    let cidguard::exports::ExportError::Many(p) = e else { panic!("expected every problem") };
     let fields: Vec<(&str, &str)> = p.0.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
     assert_eq!(
         fields,

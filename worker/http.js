@@ -126,12 +126,32 @@ export function queryParam(url, name, { kind = "string", min, max, values, fallb
   return v;
 }
 
+/**
+ * The path of a member whose name comes from the input, as the core writes it: a plain word joins with a dot,
+ * anything else (empty, dotted, bracketed) is quoted, `parent["…"]`, so every error names a field.
+ */
+export function keyPath(parent, key) {
+  if (/^[A-Za-z0-9_-]+$/.test(key)) return parent ? `${parent}.${key}` : key;
+  return `${parent}[${JSON.stringify(key.slice(0, 64))}]`;
+}
+
 /** Refuses any query parameter outside `names` (a typo is an error, never silently ignored). */
 export function onlyParams(url, ...names) {
   for (const k of url.searchParams.keys())
-    if (!names.includes(k))
-      fail(k.slice(0, 64), "unknown_parameter", `${k.slice(0, 64)}: unknown query parameter` +
+    if (!names.includes(k)) {
+      const field = keyPath("", k);
+      fail(field, "unknown_parameter", `${field}: unknown query parameter` +
         (names.length ? `; expected ${names.join(", ")}` : "; this route takes none"));
+    }
+}
+
+/** Refuses any member of a request object outside `names`. */
+export function onlyFields(body, ...names) {
+  for (const k of Object.keys(body))
+    if (!names.includes(k)) {
+      const field = keyPath("", k);
+      fail(field, "unknown_field", `${field}: unknown field; expected ${names.join(", ")}`);
+    }
 }
 
 const fatalUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
@@ -221,7 +241,7 @@ function checkValue(v, path) {
         return;
       }
       for (const k of Object.keys(v)) {
-        const at = /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k.slice(0, 64))}]`;
+        const at = keyPath(path, k);
         if (k.length > LIMITS.stringChars) fail(path, "too_long", `${path}: a key longer than ${LIMITS.stringChars} characters`);
         checkValue(v[k], at);
       }

@@ -2,7 +2,7 @@
 // The core is initialised once per isolate, lazily, on the first request that needs it. Every request body is
 // read through one path (http.js: readText/readJson), every error mapped to its status in one table (http.js).
 
-import { json, errorResponse, fromStore, fail, allow, pathSegment, queryParam, onlyParams, readText, readJson, LIMITS }
+import { json, errorResponse, fromStore, fail, allow, pathSegment, queryParam, onlyParams, onlyFields, readText, readJson, LIMITS }
   from "./http.js";
 import { core } from "./core.js";
 import { requireTenant, requireTenantExists, requireOperator, configuredTenants, registry, keyHash,
@@ -58,7 +58,7 @@ async function tenantsRoute(request, env, url) {
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
   }
   const body = await readJson(request, { field: "tenant" });
-  onlyFields(body, "tenant", "id");
+  onlyFields(body, "id");
   if (typeof body.id !== "string") fail("id", body.id === undefined ? "missing" : "invalid_type", "id: a tenant id (string) is required");
   if (!TENANT_ID.test(body.id)) fail("id", "invalid", "id: 1-64 letters, digits, '_', '.', '-', starting with a letter or digit");
   if (configured.has(body.id)) fail("id", "exists", `id: tenant ${JSON.stringify(body.id)} exists by configuration (API_KEYS)`);
@@ -92,11 +92,6 @@ async function tenantRoute(request, env, url, tenant) {
 
 const ROLES = ["admin", "readonly"];
 
-function onlyFields(body, field, ...names) {
-  for (const k of Object.keys(body))
-    if (!names.includes(k)) fail(k.slice(0, 64), "unknown_field", `${k.slice(0, 64)}: unknown field; expected ${names.join(", ")}`);
-}
-
 function base64url(bytes) {
   let s = "";
   for (const b of bytes) s += String.fromCharCode(b);
@@ -118,7 +113,7 @@ async function keysRoute(request, env, url, tenant, keyId) {
   }
   if (request.method === "GET") return json(await reg.listKeys(tenant));
   const body = await readJson(request, { field: "key" });
-  onlyFields(body, "key", "role", "unmask", "label");
+  onlyFields(body, "role", "unmask", "label");
   if (!ROLES.includes(body.role))
     fail("role", body.role === undefined ? "missing" : "unknown_value", `role: expected one of ${ROLES.join(", ")}`);
   const unmask = body.unmask ?? false;

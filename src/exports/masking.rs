@@ -1,42 +1,17 @@
-//! The number-masking exports over JSON values: the functions `exports::call` dispatches to, taking and
-//! returning JSON values exactly as the wasm exports of the same names do.
+//! The number-masking exports over JSON (see the parent module): number masking's functions and the methods
+//! of the `MaskingState` class, each over its positional arguments.
 
+use super::{json, ExportError, Exported};
 use crate::error::Error;
-use crate::exports::ApiError;
-use crate::masking::allocate::{pool_size, read_pool, PoolSizing};
+use crate::masking::allocate::{self, read_pool, PoolSizing};
 use crate::masking::config::MaskingConfig;
 use crate::masking::display::{mask, DisplayPolicy};
-use crate::masking::json::{kind, Fields};
-use crate::masking::payload::{
-    callback_from_value, parse_callback, parse_status, response_from_value, status_from_value,
-};
+use crate::masking::payload::{self, callback_from_value, response_from_value, status_from_value};
 use crate::masking::route::{MaskingState, Webhook};
-use crate::masking::session::read_sessions;
+use crate::masking::session::{read_one_session, read_sessions};
 use crate::masking::signature::{sign, verify, Credentials, WebhookKind};
-use serde::Serialize;
+use crate::policy::reader::{type_name as kind, Obj};
 use serde_json::Value;
-
-/// The exported masking functions (api names = JS names).
-pub const FUNCTIONS: [&str; 14] = [
-    "validatePool",
-    "verifySignature",
-    "signWebhook",
-    "parseCallback",
-    "parseStatus",
-    "parseCallbackResponse",
-    "routeCallback",
-    "allocateSession",
-    "maskNumber",
-    "poolSize",
-    "validateMaskingConfig",
-    "MaskingState.route",
-    "MaskingState.allocate",
-    "MaskingState.handleCallback",
-];
-
-fn out<T: Serialize>(v: T) -> Result<Value, ApiError> {
-    serde_json::to_value(v).map_err(|e| Error::new("result", "internal", e.to_string()).into())
-}
 
 fn arg<'a>(args: &'a [Value], i: usize, name: &str) -> Result<&'a Value, Error> {
     args.get(i)
@@ -64,8 +39,8 @@ pub(crate) fn now_arg(args: &[Value], i: usize) -> Result<i64, Error> {
 
 /// `{apiId, key}`.
 fn credentials(v: &Value) -> Result<Credentials, Error> {
-    let f = Fields::of(v, "")?;
-    Credentials::new(f.req_str("apiId")?, f.req_str("key")?)
+    let f = Obj::of(v, "")?;
+    Credentials::new(f.req_text("apiId")?, f.req_text("key")?)
 }
 
 /// A body that must be given as the raw text (signatures and the worker's path hash the text as received).
@@ -78,13 +53,13 @@ fn raw_body(v: &Value) -> Result<&str, Error> {
 /// A body given as the raw text (a string) or, for convenience, as parsed JSON.
 fn body_value(v: &Value) -> Result<Value, Error> {
     match v {
-        Value::String(s) => crate::masking::json::parse_body(s),
+        Value::String(s) => crate::policy::reader::parse_body(s),
         other => Ok(other.clone()),
     }
 }
 
-/// Builds the routing state from JSON (`config`, `sessions`), as the wasm `MaskingState` constructor does.
-pub fn state(config: &Value, sessions: &Value) -> Result<MaskingState, ApiError> {
+/// Builds the routing state from a configuration and sessions (the stateless exports).
+fn state_of(config: &Value, sessions: &Value) -> Result<MaskingState, ExportError> {
     let config = MaskingConfig::from_value(config)?;
     let sessions = read_sessions(sessions, "sessions")?;
     Ok(MaskingState::new(config, sessions)?)
@@ -93,20 +68,20 @@ pub fn state(config: &Value, sessions: &Value) -> Result<MaskingState, ApiError>
 /// Builds the routing state from `{config, sessions}`, the argument of the wasm `MaskingState` constructor.
 /// `webhook` (optional) is `{url, apiId, key}`: it enables `handleCallback`; `pool` (optional) is what
 /// `allocate` draws from.
-pub fn state_from_init(init: &Value) -> Result<MaskingState, ApiError> {
-    let f = Fields::of(init, "init")?;
+pub fn state_from_init(init: &Value) -> Result<MaskingState, ExportError> {
+    let f = Obj::of(init, "init")?;
     let pool = f.get("pool").map(read_pool).transpose()?;
     let webhook = match f.get("webhook") {
         None => None,
         Some(w) => {
-            let wf = Fields::of(w, "webhook")?;
+            let wf = Obj::of(w, "webhook")?;
             Some(Webhook {
-                url: wf.req_str("url")?.to_owned(),
+                url: wf.req_text("url")?.to_owned(),
                 credentials: credentials(w).map_err(|e| e.under("webhook"))?,
             })
         }
     };
-    let mut st = state(f.req("config")?, f.req("sessions")?)?;
+    let mut st = state_of(f.req("config")?, f.req("sessions")?)?;
     st.set_pool(pool.unwrap_or_default());
     Ok(match webhook {
         Some(w) => st.with_webhook(w),
@@ -114,88 +89,128 @@ pub fn state_from_init(init: &Value) -> Result<MaskingState, ApiError> {
     })
 }
 
-/// Calls masking function `function` with positional JSON `args`.
-pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
-    match function {
-        // verifySignature({kind, url, body, authorization}, {apiId, key}) -> {valid, apiId, kind}
-        "verifySignature" | "signWebhook" => {
-            let req = Fields::of(arg(args, 0, "request")?, "")?;
-            let creds = credentials(arg(args, 1, "credentials")?).map_err(|e| e.under("credentials"))?;
-            let webhook = WebhookKind::parse("kind", req.req_str("kind")?)?;
-            let url = req.req_str("url")?;
-            let body = raw_body(req.req("body")?)?;
-            if function == "signWebhook" {
-                return out(sign(&creds, url, body, webhook)?);
-            }
-            let header = match req.get("authorization") {
-                Some(Value::String(s)) => s.as_str(),
-                Some(other) => {
-                    return Err(Error::new(
-                        "authorization",
-                        "invalid_type",
-                        format!("expected a string, got {}", kind(other)),
-                    )
-                    .into())
-                }
-                None => "",
-            };
-            out(verify(&creds, url, body, webhook, header)?)
+/// `new MaskingState(init)`.
+pub fn state(args: &[Value]) -> Result<MaskingState, ExportError> {
+    state_from_init(arg(args, 0, "init")?)
+}
+
+/// The request and credentials of `verifySignature` / `signWebhook`: `({kind, url, body, authorization?},
+/// {apiId, key})`.
+fn webhook_request(args: &[Value]) -> Result<(Obj<'_>, Credentials, WebhookKind, &str, &str), Error> {
+    let req = Obj::of(arg(args, 0, "request")?, "")?;
+    let creds = credentials(arg(args, 1, "credentials")?).map_err(|e| e.under("credentials"))?;
+    let webhook = WebhookKind::parse("kind", req.req_text("kind")?)?;
+    let url = req.req_text("url")?;
+    let body = raw_body(req.req("body")?)?;
+    Ok((req, creds, webhook, url, body))
+}
+
+/// `verifySignature(request, credentials)`: `{valid, apiId, kind}`, or an `authorization` error.
+pub fn verify_signature(args: &[Value]) -> Exported {
+    let (req, creds, webhook, url, body) = webhook_request(args)?;
+    let header = match req.get("authorization") {
+        Some(Value::String(s)) => s.as_str(),
+        Some(other) => {
+            return Err(Error::new(
+                "authorization",
+                "invalid_type",
+                format!("expected a string, got {}", kind(other)),
+            )
+            .into())
         }
-        "parseCallback" => match arg(args, 0, "body")? {
-            Value::String(s) => out(parse_callback(s)?),
-            other => out(callback_from_value(other)?),
-        },
-        "parseStatus" => match arg(args, 0, "body")? {
-            Value::String(s) => out(parse_status(s)?),
-            other => out(status_from_value(other)?),
-        },
-        "parseCallbackResponse" => out(response_from_value(&body_value(arg(args, 0, "response")?)?)?),
-        // routeCallback(config, sessions, callback, now) -> Routing
-        "routeCallback" => {
-            let st = state(arg(args, 0, "config")?, arg(args, 1, "sessions")?)?;
-            let cb = callback_from_value(&body_value(arg(args, 2, "callback")?)?)?;
-            out(st.route(&cb, now_arg(args, 3)?))
-        }
-        // allocateSession(config, pool, sessions, request, now) -> {session, trace}
-        "allocateSession" => {
-            let pool = read_pool(arg(args, 1, "pool")?)?;
-            let st = state(arg(args, 0, "config")?, arg(args, 2, "sessions")?)?;
-            out(st.allocate_from(&pool, arg(args, 3, "request")?, now_arg(args, 4)?)?)
-        }
-        // maskNumber(policy, number, role?, secret?) -> {display, masked, reason}
-        "maskNumber" => {
-            let policy = DisplayPolicy::from_value(arg(args, 0, "policy")?, "policy")?;
-            let number = opt_str(args, 1, "number")?
-                .ok_or_else(|| Error::new("number", "missing", "required argument is missing"))?;
-            out(mask(&policy, number, opt_str(args, 2, "role")?, opt_str(args, 3, "secret")?)?)
-        }
-        // The `MaskingState` class, as the JS runners call it: `new MaskingState(args[0]).method(...rest)`.
-        "MaskingState.route" => {
-            let st = state_from_init(arg(args, 0, "init")?)?;
-            out(st.route_body(raw_body(arg(args, 1, "body")?)?, now_arg(args, 2)?)?)
-        }
-        // Returns the routing as JSON text (one string across the wasm boundary instead of an object tree).
-        "MaskingState.handleCallback" => {
-            let st = state_from_init(arg(args, 0, "init")?)?;
-            let header = opt_str(args, 2, "authorization")?.unwrap_or("");
-            let routing = st.handle_callback(raw_body(arg(args, 1, "body")?)?, header, now_arg(args, 3)?)?;
-            Ok(Value::String(routing.to_json()))
-        }
-        // allocate(pool | null, request, now): `null` draws from the pool the state holds.
-        "MaskingState.allocate" => {
-            let st = state_from_init(arg(args, 0, "init")?)?;
-            let request = arg(args, 2, "request")?;
-            match args.get(1).filter(|p| !p.is_null()) {
-                Some(pool) => out(st.allocate_from(&read_pool(pool)?, request, now_arg(args, 3)?)?),
-                None => out(st.allocate(request, now_arg(args, 3)?)?),
-            }
-        }
-        // validatePool(pool) -> the pool as the allocator reads it (countries filled in), or every problem
-        "validatePool" => out(read_pool(arg(args, 0, "pool")?)?),
-        "poolSize" => out(pool_size(&PoolSizing::from_value(arg(args, 0, "sizing")?)?)),
-        "validateMaskingConfig" => out(MaskingConfig::from_value(arg(args, 0, "config")?)?),
-        other => {
-            Err(Error::new("function", "unknown_function", format!("no exported function {other:?}")).into())
-        }
+        None => "",
+    };
+    json(verify(&creds, url, body, webhook, header))
+}
+
+/// `signWebhook(request, credentials)`: the `Authorization` header Infobip would send.
+pub fn sign_webhook(args: &[Value]) -> Exported {
+    let (_, creds, webhook, url, body) = webhook_request(args)?;
+    json(sign(&creds, url, body, webhook))
+}
+
+/// `parseCallback(body)`: raw text or parsed object.
+pub fn parse_callback(args: &[Value]) -> Exported {
+    match arg(args, 0, "body")? {
+        Value::String(s) => json(payload::parse_callback(s)),
+        other => json(callback_from_value(other)),
     }
+}
+
+/// `parseStatus(body)`: raw text or parsed object.
+pub fn parse_status(args: &[Value]) -> Exported {
+    match arg(args, 0, "body")? {
+        Value::String(s) => json(payload::parse_status(s)),
+        other => json(status_from_value(other)),
+    }
+}
+
+/// `parseCallbackResponse(response)`: checked against Infobip's schema and normalised.
+pub fn parse_callback_response(args: &[Value]) -> Exported {
+    json(response_from_value(&body_value(arg(args, 0, "response")?)?))
+}
+
+/// `routeCallback(config, sessions, callback, now)`.
+pub fn route_callback(args: &[Value]) -> Exported {
+    let st = state_of(arg(args, 0, "config")?, arg(args, 1, "sessions")?)?;
+    let cb = callback_from_value(&body_value(arg(args, 2, "callback")?)?)?;
+    json::<_, Error>(Ok(st.route(&cb, now_arg(args, 3)?)))
+}
+
+/// `allocateSession(config, pool, sessions, request, now)`: `{session, trace}`.
+pub fn allocate_session(args: &[Value]) -> Exported {
+    let pool = read_pool(arg(args, 1, "pool")?)?;
+    let st = state_of(arg(args, 0, "config")?, arg(args, 2, "sessions")?)?;
+    json(st.allocate_from(&pool, arg(args, 3, "request")?, now_arg(args, 4)?))
+}
+
+/// `maskNumber(policy, number, role?, secret?)`: `{display, masked, reason}`.
+pub fn mask_number(args: &[Value]) -> Exported {
+    let policy = DisplayPolicy::from_value(arg(args, 0, "policy")?, "policy")?;
+    let number = opt_str(args, 1, "number")?
+        .ok_or_else(|| Error::new("number", "missing", "required argument is missing"))?;
+    json(mask(&policy, number, opt_str(args, 2, "role")?, opt_str(args, 3, "secret")?))
+}
+
+/// `validatePool(pool)`: the pool as the allocator reads it (countries filled in), or every problem.
+pub fn validate_pool(args: &[Value]) -> Exported {
+    json(read_pool(arg(args, 0, "pool")?))
+}
+
+/// `poolSize(sizing)`: the numbers a pool needs for a peak load.
+pub fn pool_size(args: &[Value]) -> Exported {
+    json::<_, Error>(Ok(allocate::pool_size(&PoolSizing::from_value(arg(args, 0, "sizing")?)?)))
+}
+
+/// `validateMaskingConfig(config)`: the configuration with its defaults, or every problem.
+pub fn validate_masking_config(args: &[Value]) -> Exported {
+    json(MaskingConfig::from_value(arg(args, 0, "config")?))
+}
+
+/// `state.route(body, now)`: routes a callback body (raw text, already verified).
+pub fn state_route(st: &MaskingState, args: &[Value]) -> Exported {
+    json(st.route_body(raw_body(arg(args, 0, "body")?)?, now_arg(args, 1)?))
+}
+
+/// `state.handleCallback(body, authorization, now)`: verifies with the state's `webhook`, routes, and returns
+/// the routing as JSON text (a string).
+pub fn state_handle_callback(st: &MaskingState, args: &[Value]) -> Exported {
+    let header = opt_str(args, 1, "authorization")?.unwrap_or("");
+    let routing = st.handle_callback(raw_body(arg(args, 0, "body")?)?, header, now_arg(args, 2)?)?;
+    json::<_, Error>(Ok(routing.to_json()))
+}
+
+/// `state.allocate(pool | null, request, now)`: `null` draws from the pool the state holds (`init.pool`).
+pub fn state_allocate(st: &MaskingState, args: &[Value]) -> Exported {
+    let request = arg(args, 1, "request")?;
+    match args.first().filter(|p| !p.is_null()) {
+        Some(pool) => json(st.allocate_from(&read_pool(pool)?, request, now_arg(args, 2)?)),
+        None => json(st.allocate(request, now_arg(args, 2)?)),
+    }
+}
+
+/// `state.upsert(session)`: adds a session or replaces the one with its id.
+pub fn state_upsert(st: &mut MaskingState, args: &[Value]) -> Result<(), ExportError> {
+    let session = read_one_session(arg(args, 0, "session")?, "session")?;
+    st.upsert(session).map_err(|e| e.under("session").into())
 }

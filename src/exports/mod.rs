@@ -1,44 +1,103 @@
-//! The exported functions over JSON values: one entry per wasm export, taking and returning `serde_json` values.
-//! The shared vector files under `tests/vectors/` name these functions; the native runner calls them here and
-//! the JS runners call the wasm exports of the same name, so every runtime is held to the same answers.
+//! Every exported function of the package, over JSON: each takes its positional arguments as `serde_json`
+//! values, exactly as the JS export receives them, checks their types, calls the core and returns the result
+//! as JSON text. The wasm binding (`src/wasm/`) calls these functions directly; the shared vector files under
+//! `tests/vectors/` name them, and the native runner finds them in [`EXPORTS`]. So every runtime runs the same
+//! argument checks and is held to the same answers.
 
 pub mod masking;
 
 use crate::error::{Error, Problems};
+use crate::policy::Engine;
 use serde::Serialize;
 use serde_json::Value;
 
-/// Why a call through the JSON face failed: one problem, or several (validation).
+/// Why an export failed: one problem, or several (validation).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ApiError {
+pub enum ExportError {
     One(Error),
     Many(Problems),
 }
 
-impl From<Error> for ApiError {
+impl From<Error> for ExportError {
     fn from(e: Error) -> Self {
-        ApiError::One(e)
+        ExportError::One(e)
     }
 }
 
-impl From<Problems> for ApiError {
+impl From<Problems> for ExportError {
     fn from(p: Problems) -> Self {
-        ApiError::Many(p)
+        ExportError::Many(p)
     }
 }
 
-impl ApiError {
+impl ExportError {
     /// The first problem (every error has at least one).
     pub fn first(&self) -> &Error {
         match self {
-            ApiError::One(e) => e,
-            ApiError::Many(p) => &p.0[0],
+            ExportError::One(e) => e,
+            ExportError::Many(p) => &p.0[0],
         }
     }
 }
 
-fn to_value<T: Serialize>(v: T) -> Value {
-    serde_json::to_value(v).expect("core output types always serialise")
+/// What an export answers: its result as JSON text, or why it failed.
+pub type Exported = Result<String, ExportError>;
+
+/// An export over its positional JSON arguments.
+pub type Export = fn(&[Value]) -> Exported;
+
+/// Every export by the name the JS package gives it (`Class.method` is `new Class(args[0]).method(...rest)`):
+/// the table the shared vectors are run through natively.
+pub const EXPORTS: &[(&str, Export)] = &[
+    // Phone
+    ("normalize", normalize),
+    ("normalizeMany", normalize_many),
+    // Policy (caller-ID privacy and screening)
+    ("validatePolicy", validate_policy),
+    ("decidePresentation", decide_presentation),
+    ("screenCall", screen_call),
+    ("decide", decide),
+    ("Engine.decide", |args| engine_decide(&engine(args)?, rest(args))),
+    ("normalizeEntry", normalize_entry),
+    ("identityX5u", identity_x5u),
+    // Masking
+    ("verifySignature", masking::verify_signature),
+    ("signWebhook", masking::sign_webhook),
+    ("parseCallback", masking::parse_callback),
+    ("parseStatus", masking::parse_status),
+    ("parseCallbackResponse", masking::parse_callback_response),
+    ("routeCallback", masking::route_callback),
+    ("allocateSession", masking::allocate_session),
+    ("maskNumber", masking::mask_number),
+    ("poolSize", masking::pool_size),
+    ("validatePool", masking::validate_pool),
+    ("validateMaskingConfig", masking::validate_masking_config),
+    ("MaskingState.route", |args| masking::state_route(&masking::state(args)?, rest(args))),
+    ("MaskingState.allocate", |args| masking::state_allocate(&masking::state(args)?, rest(args))),
+    ("MaskingState.handleCallback", |args| {
+        masking::state_handle_callback(&masking::state(args)?, rest(args))
+    }),
+];
+
+/// Calls the export named `function` with positional JSON `args`, as the JS export of that name would be
+/// called, and reads its JSON text back.
+pub fn call(function: &str, args: &[Value]) -> Result<Value, ExportError> {
+    let (_, export) = EXPORTS.iter().find(|(name, _)| *name == function).ok_or_else(|| {
+        Error::new("function", "unknown_function", format!("no exported function {function:?}"))
+    })?;
+    let text = export(args)?;
+    serde_json::from_str(&text).map_err(|e| Error::new("result", "internal", e.to_string()).into())
+}
+
+/// The result of a core call as JSON text.
+pub(crate) fn json<T: Serialize, E: Into<ExportError>>(result: Result<T, E>) -> Exported {
+    let value = result.map_err(Into::into)?;
+    serde_json::to_string(&value).map_err(|e| Error::new("result", "internal", e.to_string()).into())
+}
+
+/// The arguments after the first (a class method's, the first having built the instance).
+fn rest(args: &[Value]) -> &[Value] {
+    args.get(1..).unwrap_or_default()
 }
 
 fn arg_str<'a>(args: &'a [Value], i: usize, name: &str) -> Result<&'a str, Error> {
@@ -49,48 +108,65 @@ fn arg<'a>(args: &'a [Value], i: usize, name: &str) -> Result<&'a Value, Error> 
     args.get(i).ok_or_else(|| Error::new(name, "missing", "argument missing"))
 }
 
-/// Calls the exported function `function` with positional JSON `args`, as the wasm export of that name would.
-pub fn call(function: &str, args: &[Value]) -> Result<Value, ApiError> {
-    match function {
-        "normalize" => {
-            Ok(to_value(crate::phone::normalize(arg_str(args, 0, "number")?, arg_str(args, 1, "country")?)?))
-        }
-        // Phone
-        "normalizeMany" => {
-            let numbers: Vec<String> = args
-                .first()
-                .and_then(Value::as_array)
-                .and_then(|a| a.iter().map(|v| v.as_str().map(str::to_owned)).collect())
-                .ok_or_else(|| Error::new("numbers", "invalid_type", "expected an array of strings"))?;
-            let results = crate::phone::normalize_many(&numbers, arg_str(args, 1, "country")?)?;
-            Ok(to_value(results.into_iter().map(crate::phone::Outcome::from).collect::<Vec<_>>()))
-        }
-        // Policy (caller-ID privacy and screening)
-        "validatePolicy" => Ok(to_value(crate::policy::validate_policy(arg(args, 0, "policy")?)?)),
-        "decidePresentation" => {
-            Ok(to_value(crate::Engine::new(arg(args, 0, "policy")?)?.present_json(arg(args, 1, "event")?)?))
-        }
-        "screenCall" => {
-            Ok(to_value(crate::Engine::new(arg(args, 0, "policy")?)?.screen_json(arg(args, 1, "event")?)?))
-        }
-        // `Engine.decide`: the wasm class (`new Engine(policy).decide(event)`), same answer as `decide`.
-        "decide" | "Engine.decide" => {
-            Ok(to_value(crate::Engine::new(arg(args, 0, "policy")?)?.decide_json(arg(args, 1, "event")?)?))
-        }
-        "normalizeEntry" => {
-            let country = match args.get(1) {
-                None | Some(Value::Null) => None,
-                Some(v) => Some(v.as_str().ok_or_else(|| {
-                    Error::new("country", "invalid_type", "expected an ISO 3166 alpha-2 country or null")
-                })?),
-            };
-            Ok(to_value(crate::screening::lists::normalize_entry(arg_str(args, 0, "number")?, country)?))
-        }
-        "identityX5u" => Ok(to_value(crate::screening::stir::passport::x5u(arg_str(args, 0, "identity")?))),
-        // Masking
-        f if crate::exports::masking::FUNCTIONS.contains(&f) => crate::exports::masking::call(f, args),
-        other => {
-            Err(Error::new("function", "unknown_function", format!("no exported function {other:?}")).into())
-        }
-    }
+/// `normalize(number, country)`: a number in E.164 with its region and validity.
+pub fn normalize(args: &[Value]) -> Exported {
+    json(crate::phone::normalize(arg_str(args, 0, "number")?, arg_str(args, 1, "country")?))
+}
+
+/// `normalizeMany(numbers, country)`: one `{ok}` or `{error}` per number.
+pub fn normalize_many(args: &[Value]) -> Exported {
+    let numbers: Vec<&str> = args
+        .first()
+        .and_then(Value::as_array)
+        .and_then(|a| a.iter().map(Value::as_str).collect())
+        .ok_or_else(|| Error::new("numbers", "invalid_type", "expected an array of strings"))?;
+    let results = crate::phone::normalize_many(&numbers, arg_str(args, 1, "country")?)?;
+    json::<_, Error>(Ok(results.into_iter().map(crate::phone::Normalization::from).collect::<Vec<_>>()))
+}
+
+/// `normalizeEntry(number, country | null)`: a list entry, checked and normalised.
+pub fn normalize_entry(args: &[Value]) -> Exported {
+    let country = match args.get(1) {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(v.as_str().ok_or_else(|| {
+            Error::new("country", "invalid_type", "expected an ISO 3166 alpha-2 country or null")
+        })?),
+    };
+    json(crate::screening::lists::normalize_entry(arg_str(args, 0, "number")?, country))
+}
+
+/// `identityX5u(identity)`: the certificate URL of a STIR `Identity` header, or null (never an error for a
+/// malformed header: verification reports it).
+pub fn identity_x5u(args: &[Value]) -> Exported {
+    json::<_, Error>(Ok(crate::screening::stir::passport::x5u(arg_str(args, 0, "identity")?)))
+}
+
+/// `validatePolicy(policy)`: the validated policy, or every problem.
+pub fn validate_policy(args: &[Value]) -> Exported {
+    json(crate::policy::validate_policy(arg(args, 0, "policy")?))
+}
+
+/// `new Engine(policy)`: the policy validated and compiled.
+pub fn engine(args: &[Value]) -> Result<Engine, ExportError> {
+    Ok(Engine::new(arg(args, 0, "policy")?)?)
+}
+
+/// `decidePresentation(policy, event)`.
+pub fn decide_presentation(args: &[Value]) -> Exported {
+    json(engine(args)?.present_json(arg(args, 1, "event")?))
+}
+
+/// `screenCall(policy, event)`.
+pub fn screen_call(args: &[Value]) -> Exported {
+    json(engine(args)?.screen_json(arg(args, 1, "event")?))
+}
+
+/// `decide(policy, event)`: the policy compiled for this one call.
+pub fn decide(args: &[Value]) -> Exported {
+    engine_decide(&engine(args)?, rest(args))
+}
+
+/// `engine.decide(event)`.
+pub fn engine_decide(engine: &Engine, args: &[Value]) -> Exported {
+    json(engine.decide_json(arg(args, 0, "event")?))
 }

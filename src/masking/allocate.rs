@@ -13,11 +13,12 @@
 //! live assignments), then pool order. No randomness: the same inputs give the same numbers.
 
 use super::config::{AllocationRules, GeoMatch};
-use super::json::{note, Fields};
 use super::number::Number;
-use super::route::{step, MaskingState, TraceStep};
+use super::route::MaskingState;
 use super::session::{read_session, Participant, Session, SessionStatus};
 use crate::error::{Error, Problems};
+use crate::policy::reader::{note, Obj};
+use crate::trace::{Outcome, Trace};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -46,10 +47,10 @@ pub fn read_pool(v: &Value) -> Result<Vec<PoolNumber>, Problems> {
     let mut seen = HashMap::with_capacity(list.len());
     for (i, e) in list.iter().enumerate() {
         let at = format!("pool[{i}]");
-        let Some(f) = note(&mut problems, Fields::of(e, &at)) else { continue };
+        let Some(f) = note(&mut problems, Obj::of(e, &at)) else { continue };
         let number = note(
             &mut problems,
-            f.req_str("number").and_then(|n| Number::international(&f.path("number"), n)),
+            f.req_text("number").and_then(|n| Number::international(&f.path("number"), n)),
         );
         let country = note(&mut problems, f.opt_str("country")).flatten().map(str::to_ascii_uppercase);
         if let Some(c) = &country {
@@ -95,7 +96,7 @@ pub fn read_pool(v: &Value) -> Result<Vec<PoolNumber>, Problems> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Allocation {
     pub session: Session,
-    pub trace: Vec<TraceStep>,
+    pub trace: Trace,
 }
 
 /// Why pool numbers were passed over for one participant.
@@ -137,7 +138,7 @@ impl MaskingState {
         // Live assignments per pool number, updated as this allocation assigns numbers.
         let mut load: HashMap<u64, u64> =
             pool.iter().map(|p| (p.number.key, self.load(p.number.key, now))).collect();
-        let mut trace = Vec::new();
+        let mut trace = Trace::default();
         let [(a, pin_a), (b, pin_b)] = &draft.participants;
         let own = [a.key, b.key];
         let proxy_a = self.choose(pool, 0, a, pin_a.as_ref(), own, &mut load, &mut trace, now)?;
@@ -153,9 +154,9 @@ impl MaskingState {
         let session =
             draft.into_session().ok_or_else(|| Error::new("participants", "internal", "proxy missing"))?;
         let [Participant { proxy: pa, .. }, Participant { proxy: pb, .. }] = &session.participants;
-        trace.push(step(
+        trace.push(
             "session",
-            "open",
+            Outcome::Open,
             format!(
                 "{:?}: calls to {} and {} connect the pair until {}",
                 session.id,
@@ -163,7 +164,7 @@ impl MaskingState {
                 pb.e164,
                 expires_at.map_or("closed".to_owned(), |t| t.to_string())
             ),
-        ));
+        );
         Ok(Allocation { session, trace })
     }
 
@@ -177,7 +178,7 @@ impl MaskingState {
         pinned: Option<&Number>,
         own: [u64; 2],
         load: &mut HashMap<u64, u64>,
-        trace: &mut Vec<TraceStep>,
+        trace: &mut Trace,
         now: i64,
     ) -> Result<Number, Error> {
         let rules = &self.config.allocation;
@@ -198,11 +199,11 @@ impl MaskingState {
                         format!("{} already holds {} in a live session", number.e164, p.e164),
                     ));
                 }
-                trace.push(step(
+                trace.push(
                     "allocate",
-                    "pinned",
+                    Outcome::Pinned,
                     format!("{field} {} keeps the requested proxy {}", number.e164, p.e164),
-                ));
+                );
                 p.clone()
             }
             None => {
@@ -220,14 +221,14 @@ impl MaskingState {
                 };
                 let used = load.get(&e.number.key).copied().unwrap_or(0);
                 let why = reasons(e, number, rules.geo_match, sticky == Some(e.number.key), used);
-                trace.push(step(
+                trace.push(
                     "allocate",
-                    "picked",
+                    Outcome::Picked,
                     format!(
                         "{field} {} reaches the other party through {} ({why})",
                         number.e164, e.number.e164
                     ),
-                ));
+                );
                 e.number.clone()
             }
         };
@@ -346,7 +347,7 @@ pub struct PoolSize {
 impl PoolSizing {
     /// Reads the sizing inputs.
     pub fn from_value(v: &Value) -> Result<PoolSizing, Error> {
-        let f = Fields::of(v, "sizing")?;
+        let f = Obj::of(v, "sizing")?;
         let sizing = PoolSizing {
             max_sessions_per_participant: f.opt_u64("max_sessions_per_participant", false)?.ok_or_else(
                 || Error::new("max_sessions_per_participant", "missing", "required field is missing"),

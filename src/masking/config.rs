@@ -3,10 +3,10 @@
 //! each with its JSON path.
 
 use super::display::DisplayPolicy;
-use super::json::{note, Fields};
 use super::payload::AudioSource;
 use super::session::Fallback;
 use crate::error::{Error, Problems};
+use crate::policy::reader::{note, Obj};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -76,7 +76,7 @@ impl MaskingConfig {
     }
 
     fn read(v: &Value, problems: &mut Vec<Error>) -> Option<MaskingConfig> {
-        let f = note(problems, Fields::of(v, "config"))?;
+        let f = note(problems, Obj::of(v, "config"))?;
         f.deny_unknown("", &["not_allowed", "closed_fallback", "allocation", "display"], problems);
         let not_allowed = match f.get("not_allowed") {
             Some(x) => note(problems, AudioSource::from_value(x, "not_allowed")),
@@ -113,7 +113,7 @@ const ALLOCATION_KEYS: &[&str] =
     &["geo_match", "sticky", "cooloff_seconds", "max_participants_per_number", "default_ttl_seconds"];
 
 fn read_rules(v: &Value, problems: &mut Vec<Error>) -> Option<AllocationRules> {
-    let f = note(problems, Fields::of(v, "allocation"))?;
+    let f = note(problems, Obj::of(v, "allocation"))?;
     f.deny_unknown("allocation", ALLOCATION_KEYS, problems);
     let d = AllocationRules::default();
     let geo_match = match note(problems, f.opt_str("geo_match")).flatten() {

@@ -7,8 +7,8 @@
 //! the same token for one secret, so a report stays consistent (you can count calls per masked caller)
 //! while the number cannot be read back without the secret.
 
-use super::json::{note, Fields};
 use crate::error::Error;
+use crate::policy::reader::{note, Obj};
 use hmac::{Hmac, Mac};
 use serde::Serialize;
 use serde_json::Value;
@@ -46,13 +46,13 @@ impl DisplayPolicy {
     /// Reads a scope policy at `path`, pushing every problem onto `problems`.
     pub(crate) fn read(v: &Value, path: &str, problems: &mut Vec<Error>) -> Option<DisplayPolicy> {
         let before = problems.len();
-        let f = note(problems, Fields::of(v, path))?;
+        let f = note(problems, Obj::of(v, path))?;
         f.deny_unknown(path, &["policy", "show_first", "show_last", "length", "unmask_roles"], problems);
         let roles = read_roles(&f, problems);
         let size = |key: &str, problems: &mut Vec<Error>| {
             note(problems, f.opt_u64(key, false)).flatten().map(|n| usize::try_from(n).unwrap_or(usize::MAX))
         };
-        let policy = match note(problems, f.req_str("policy"))? {
+        let policy = match note(problems, f.req_text("policy"))? {
             "random" => {
                 let length = size("length", problems).unwrap_or(DEFAULT_TOKEN_LENGTH);
                 if !TOKEN_LENGTHS.contains(&length) {
@@ -119,7 +119,7 @@ impl DisplayPolicy {
     }
 }
 
-fn read_roles(f: &Fields<'_>, problems: &mut Vec<Error>) -> Option<Vec<String>> {
+fn read_roles(f: &Obj<'_>, problems: &mut Vec<Error>) -> Option<Vec<String>> {
     let list = note(problems, f.opt_array("unmask_roles"))??;
     let mut roles = Vec::with_capacity(list.len());
     for (i, r) in list.iter().enumerate() {

@@ -11,7 +11,6 @@
 pub mod allocate;
 pub mod config;
 pub mod display;
-pub(crate) mod json;
 pub mod number;
 pub mod payload;
 pub mod route;
@@ -25,6 +24,6 @@ pub use number::Number;
 pub use payload::{
     parse_callback, parse_status, AudioSource, CallbackRequest, CallbackResponse, Dial, StatusMessage,
 };
-pub use route::{MaskingState, RouteOutcome, Routing, TraceStep, Webhook};
+pub use route::{MaskingState, RouteOutcome, Routing, Webhook};
 pub use session::{read_sessions, Fallback, Participant, Session, SessionStatus};
 pub use signature::{sign, verify, Credentials, Signed, Verified, WebhookKind};

@@ -3,9 +3,9 @@
 //! (the summary sent when the call ends). Unknown members are tolerated and ignored; a missing or malformed
 //! member that matters gives an [`Error`] naming it.
 
-use super::json::{parse_body, Fields};
 use super::number::Number;
 use crate::error::Error;
+use crate::policy::reader::{parse_body, Obj};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -44,10 +44,10 @@ pub(crate) fn callback_with(
     v: &Value,
     number: &dyn Fn(&str, &str) -> Result<Number, Error>,
 ) -> Result<CallbackRequest, Error> {
-    let f = Fields::of(v, "")?;
+    let f = Obj::of(v, "")?;
     Ok(CallbackRequest {
-        from: number("from", f.req_str("from")?)?,
-        to: number("to", f.req_str("to")?)?,
+        from: number("from", f.req_text("from")?)?,
+        to: number("to", f.req_text("to")?)?,
         nm_correlation_id: f.opt_str("nmCorrelationId")?.map(str::to_owned),
         correlation_id: f.opt_str("correlationId")?.map(str::to_owned),
         dtmf_captured: f.opt_bool("dtmfCaptured", true)?,
@@ -66,12 +66,12 @@ pub enum AudioSource {
 impl AudioSource {
     /// Reads `{"fileId": …}` or `{"fileUrl": …}` (exactly one) at `path`.
     pub(crate) fn from_value(v: &Value, path: &str) -> Result<AudioSource, Error> {
-        let f = Fields::of(v, path)?;
-        Self::from_fields(&f, path)
+        let f = Obj::of(v, path)?;
+        Self::from_obj(&f, path)
     }
 
     /// Reads the `fileId` / `fileUrl` members of an object that may hold other members too.
-    pub(crate) fn from_fields(f: &Fields<'_>, path: &str) -> Result<AudioSource, Error> {
+    pub(crate) fn from_obj(f: &Obj<'_>, path: &str) -> Result<AudioSource, Error> {
         match (f.opt_str("fileId")?, f.opt_str("fileUrl")?) {
             (Some(id), None) => Ok(AudioSource::FileId(id.to_owned())),
             (None, Some(url)) => Ok(AudioSource::FileUrl(url.to_owned())),
@@ -98,7 +98,7 @@ pub struct Announcements {
 
 impl Announcements {
     pub(crate) fn from_value(v: &Value, path: &str) -> Result<Announcements, Error> {
-        let f = Fields::of(v, path)?;
+        let f = Obj::of(v, path)?;
         let side = |key: &str| f.get(key).map(|v| AudioSource::from_value(v, &f.path(key))).transpose();
         Ok(Announcements { caller: side("caller")?, callee: side("callee")? })
     }
@@ -120,7 +120,7 @@ pub struct Recording {
 
 impl Recording {
     pub(crate) fn from_value(v: &Value, path: &str) -> Result<Recording, Error> {
-        let f = Fields::of(v, path)?;
+        let f = Obj::of(v, path)?;
         Ok(Recording {
             enabled: f.opt_bool("enabled", false)?.unwrap_or(false),
             record_callee_announcement: f.opt_bool("recordCalleeAnnouncement", false)?.unwrap_or(true),
@@ -223,8 +223,8 @@ impl CallbackResponse {
 /// for tests): required members present, one audio source, recording only with both announcements,
 /// `clientReferenceId` within 200 characters.
 pub fn response_from_value(v: &Value) -> Result<CallbackResponse, Error> {
-    let f = Fields::of(v, "")?;
-    match f.req_str("command")? {
+    let f = Obj::of(v, "")?;
+    match f.req_text("command")? {
         "dial" => {
             let announcements =
                 f.get("announcements").map(|a| Announcements::from_value(a, "announcements")).transpose()?;
@@ -235,18 +235,18 @@ pub fn response_from_value(v: &Value) -> Result<CallbackResponse, Error> {
                 check_client_reference("clientReferenceId", id)?;
             }
             Ok(CallbackResponse::Dial(Dial {
-                phone_number: Number::from_infobip("phoneNumber", f.req_str("phoneNumber")?)?
+                phone_number: Number::from_infobip("phoneNumber", f.req_text("phoneNumber")?)?
                     .infobip()
                     .to_owned(),
-                caller_id: Number::from_infobip("callerId", f.req_str("callerId")?)?.infobip().to_owned(),
+                caller_id: Number::from_infobip("callerId", f.req_text("callerId")?)?.infobip().to_owned(),
                 announcements,
                 recording,
                 client_reference_id,
             }))
         }
-        "audio" => Ok(CallbackResponse::Audio(AudioSource::from_fields(&f, "")?)),
+        "audio" => Ok(CallbackResponse::Audio(AudioSource::from_obj(&f, "")?)),
         "captureDtmf" => Ok(CallbackResponse::CaptureDtmf(CaptureDtmf {
-            prompt: AudioSource::from_fields(&f, "")?,
+            prompt: AudioSource::from_obj(&f, "")?,
             max_length: f.opt_u64("maxLength", false)?.unwrap_or(15),
             timeout: f
                 .opt_u64("timeout", false)?
@@ -310,7 +310,7 @@ pub fn parse_status(body: &str) -> Result<StatusMessage, Error> {
 
 /// Reads a status message already parsed as JSON.
 pub fn status_from_value(v: &Value) -> Result<StatusMessage, Error> {
-    let f = Fields::of(v, "")?;
+    let f = Obj::of(v, "")?;
     let s = |k: &str| f.opt_str(k).map(|o| o.map(str::to_owned));
     let file_id = match (s("fileID")?, s("fileId")?) {
         (Some(a), Some(b)) if a != b => {
@@ -320,8 +320,8 @@ pub fn status_from_value(v: &Value) -> Result<StatusMessage, Error> {
     };
     Ok(StatusMessage {
         action: s("action")?,
-        from: Number::from_infobip("from", f.req_str("from")?)?,
-        to: Number::from_infobip("to", f.req_str("to")?)?,
+        from: Number::from_infobip("from", f.req_text("from")?)?,
+        to: Number::from_infobip("to", f.req_text("to")?)?,
         transfer_to: f.opt_str("transferTo")?.map(|t| Number::from_infobip("transferTo", t)).transpose()?,
         duration: f.opt_u64("duration", true)?,
         status: s("status")?,

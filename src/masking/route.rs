@@ -13,26 +13,15 @@
 
 use super::allocate::PoolNumber;
 use super::config::MaskingConfig;
-use super::json::parse_body;
 use super::number::{from_infobip_known, Number};
 use super::payload::{callback_with, AudioSource, CallbackRequest, CallbackResponse, Dial};
 use super::session::{Fallback, Session, SessionStatus};
 use super::signature::{verify, Credentials, WebhookKind};
 use crate::error::{Error, Problems};
+use crate::policy::reader::parse_body;
+use crate::trace::{Outcome, Trace};
 use serde::Serialize;
 use std::collections::HashMap;
-
-/// One rule consulted while deciding, in order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TraceStep {
-    pub rule: &'static str,
-    pub outcome: &'static str,
-    pub detail: String,
-}
-
-pub(crate) fn step(rule: &'static str, outcome: &'static str, detail: String) -> TraceStep {
-    TraceStep { rule, outcome, detail }
-}
 
 /// How a callback was routed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -57,7 +46,7 @@ pub struct Routing {
     pub session_id: Option<String>,
     /// The callback response body to send back to Infobip.
     pub response: CallbackResponse,
-    pub trace: Vec<TraceStep>,
+    pub trace: Trace,
 }
 
 impl Routing {
@@ -267,7 +256,8 @@ impl MaskingState {
 
     /// Routes a callback at `now` (epoch seconds).
     pub fn route(&self, cb: &CallbackRequest, now: i64) -> Routing {
-        let mut trace = vec![step("call", "read", format!("{} called proxy {}", cb.from.e164, cb.to.e164))];
+        let mut trace = Trace::default();
+        trace.push("call", Outcome::Read, format!("{} called proxy {}", cb.from.e164, cb.to.e164));
         let found: Vec<(&Session, usize)> = self
             .positions((cb.from.key, cb.to.key))
             .iter()
@@ -277,22 +267,22 @@ impl MaskingState {
         let live: Vec<&(&Session, usize)> = found.iter().filter(|(s, _)| s.is_live(now)).collect();
         match (live.as_slice(), found.last()) {
             ([(s, side)], _) => {
-                trace.push(step("session", "live", describe(s)));
+                trace.push("session", Outcome::Live, describe(s));
                 let callee = other(s, *side);
-                trace.push(step(
+                trace.push(
                     "dial",
-                    "connect",
+                    Outcome::Connect,
                     format!(
                         "dial {} showing {} (the number through which it calls back)",
                         callee.number.e164, callee.proxy.e164
                     ),
-                ));
+                );
                 if s.recording.is_some_and(|r| r.enabled) {
-                    trace.push(step(
+                    trace.push(
                         "recording",
-                        "enabled",
+                        Outcome::Enabled,
                         "both parties hear their announcement".to_owned(),
-                    ));
+                    );
                 }
                 let response = CallbackResponse::Dial(Dial {
                     phone_number: callee.number.infobip().to_owned(),
@@ -305,20 +295,20 @@ impl MaskingState {
             }
             ([], Some((s, _))) => {
                 let (outcome, word) = if s.status == SessionStatus::Closed {
-                    (RouteOutcome::Closed, "closed")
+                    (RouteOutcome::Closed, Outcome::Closed)
                 } else {
-                    (RouteOutcome::Expired, "expired")
+                    (RouteOutcome::Expired, Outcome::Expired)
                 };
-                trace.push(step("session", word, describe(s)));
+                trace.push("session", word, describe(s));
                 let response = self.fallback(s, cb, &mut trace);
                 Routing { outcome, session_id: Some(s.id.clone()), response, trace }
             }
             ([], None) => {
-                trace.push(step(
+                trace.push(
                     "session",
-                    "none",
+                    Outcome::Absent,
                     format!("no session gives {} the proxy {}", cb.from.e164, cb.to.e164),
-                ));
+                );
                 Routing {
                     outcome: RouteOutcome::Unknown,
                     session_id: None,
@@ -328,11 +318,11 @@ impl MaskingState {
             }
             (many, _) => {
                 let ids: Vec<&str> = many.iter().map(|(s, _)| s.id.as_str()).collect();
-                trace.push(step(
+                trace.push(
                     "session",
-                    "conflict",
+                    Outcome::Conflict,
                     format!("{} live sessions on one key: {ids:?}", many.len()),
-                ));
+                );
                 Routing {
                     outcome: RouteOutcome::Conflict,
                     session_id: None,
@@ -343,27 +333,27 @@ impl MaskingState {
         }
     }
 
-    fn not_allowed(&self, trace: &mut Vec<TraceStep>) -> CallbackResponse {
-        trace.push(step("not_allowed", "audio", format!("play {}", audio_name(&self.config.not_allowed))));
+    fn not_allowed(&self, trace: &mut Trace) -> CallbackResponse {
+        trace.push("not_allowed", Outcome::Audio, format!("play {}", audio_name(&self.config.not_allowed)));
         CallbackResponse::Audio(self.config.not_allowed.clone())
     }
 
-    fn fallback(&self, s: &Session, cb: &CallbackRequest, trace: &mut Vec<TraceStep>) -> CallbackResponse {
+    fn fallback(&self, s: &Session, cb: &CallbackRequest, trace: &mut Trace) -> CallbackResponse {
         let (chosen, from) = match (&s.fallback, &self.config.closed_fallback) {
             (Some(f), _) => (f, "the session's fallback"),
             (None, Some(f)) => (f, "the configuration's closed_fallback"),
             (None, None) => {
-                trace.push(step("fallback", "none", "no fallback configured".to_owned()));
+                trace.push("fallback", Outcome::Absent, "no fallback configured".to_owned());
                 return self.not_allowed(trace);
             }
         };
         match chosen {
             Fallback::Dial { number } => {
-                trace.push(step(
+                trace.push(
                     "fallback",
-                    "dial",
+                    Outcome::Dial,
                     format!("{from}: dial {} showing {}", number.e164, cb.to.e164),
-                ));
+                );
                 CallbackResponse::Dial(Dial {
                     phone_number: number.infobip().to_owned(),
                     caller_id: cb.to.infobip().to_owned(),
@@ -373,7 +363,7 @@ impl MaskingState {
                 })
             }
             Fallback::Audio { file } => {
-                trace.push(step("fallback", "audio", format!("{from}: play {}", audio_name(file))));
+                trace.push("fallback", Outcome::Audio, format!("{from}: play {}", audio_name(file)));
                 CallbackResponse::Audio(file.clone())
             }
         }

@@ -4,10 +4,10 @@
 //! ID when the other participant calls it, so calling back always works. The routing key is therefore
 //! (participant's real number, proxy number); allocation keeps it unique among live sessions.
 
-use super::json::{note, Fields};
 use super::number::{Number, Numbers};
 use super::payload::{check_client_reference, check_recording, Announcements, AudioSource, Recording};
 use crate::error::Error;
+use crate::policy::reader::{note, Obj};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -44,12 +44,12 @@ pub enum Fallback {
 impl Fallback {
     /// Reads `{"action": "dial", "number": "+41…"}` or `{"action": "audio", "fileUrl"|"fileId": …}`.
     pub(crate) fn from_value(v: &Value, path: &str) -> Result<Fallback, Error> {
-        let f = Fields::of(v, path)?;
-        match f.req_str("action")? {
-            "dial" => {
-                Ok(Fallback::Dial { number: Number::international(&f.path("number"), f.req_str("number")?)? })
-            }
-            "audio" => Ok(Fallback::Audio { file: AudioSource::from_fields(&f, path)? }),
+        let f = Obj::of(v, path)?;
+        match f.req_text("action")? {
+            "dial" => Ok(Fallback::Dial {
+                number: Number::international(&f.path("number"), f.req_text("number")?)?,
+            }),
+            "audio" => Ok(Fallback::Audio { file: AudioSource::from_obj(&f, path)? }),
             other => Err(Error::new(
                 f.path("action"),
                 "unknown_value",
@@ -111,8 +111,8 @@ pub(crate) fn read_session(
     problems: &mut Vec<Error>,
 ) -> Option<SessionDraft> {
     let before = problems.len();
-    let f = note(problems, Fields::of(v, path))?;
-    let id = note(problems, f.req_str("id")).map(str::to_owned);
+    let f = note(problems, Obj::of(v, path))?;
+    let id = note(problems, f.req_text("id")).map(str::to_owned);
     let status = note(
         problems,
         match f.opt_str("status") {
@@ -172,7 +172,7 @@ pub(crate) fn read_session(
 }
 
 fn read_participants(
-    f: &Fields<'_>,
+    f: &Obj<'_>,
     proxies_required: bool,
     numbers: &mut Numbers,
     problems: &mut Vec<Error>,
@@ -194,9 +194,9 @@ fn read_participants(
     let mut read = Vec::with_capacity(2);
     for (i, p) in list.iter().enumerate() {
         let at = format!("{path}[{i}]");
-        let Some(pf) = note(problems, Fields::of(p, &at)) else { continue };
+        let Some(pf) = note(problems, Obj::of(p, &at)) else { continue };
         let number =
-            note(problems, pf.req_str("number").and_then(|n| numbers.international(&pf.path("number"), n)));
+            note(problems, pf.req_text("number").and_then(|n| numbers.international(&pf.path("number"), n)));
         let proxy = match pf.opt_str("proxy") {
             Ok(Some(x)) => note(problems, numbers.international(&pf.path("proxy"), x)).map(Some),
             Ok(None) if proxies_required => {
@@ -243,7 +243,7 @@ pub fn read_sessions(v: &Value, path: &str) -> Result<Vec<Session>, crate::error
         return Err(Error::new(
             path,
             "invalid_type",
-            format!("expected an array, got {}", super::json::kind(v)),
+            format!("expected an array, got {}", crate::policy::reader::type_name(v)),
         )
         .into());
     };

@@ -107,16 +107,16 @@ pub fn normalize_many<S: AsRef<str>>(
 /// One result of [`normalize_many`] in the shape of the vector files and JS: `{"ok": …}` or `{"error": …}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Outcome {
+pub enum Normalization {
     Ok(Normalized),
     Error(Error),
 }
 
-impl From<Result<Normalized, Error>> for Outcome {
+impl From<Result<Normalized, Error>> for Normalization {
     fn from(r: Result<Normalized, Error>) -> Self {
         match r {
-            Ok(n) => Outcome::Ok(n),
-            Err(e) => Outcome::Error(e),
+            Ok(n) => Normalization::Ok(n),
+            Err(e) => Normalization::Error(e),
         }
     }
 }

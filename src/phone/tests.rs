@@ -254,7 +254,7 @@ fn normalize_many_reports_every_entry() {
     );
     assert_eq!(r[2].as_ref().map(|n| n.region.as_deref()), Ok(Some("GB")));
     assert_eq!(normalize_many(&["1"], "XX").map_err(|e| e.field), Err("country".to_owned()));
-    let json = serde_json::to_value(Outcome::from(r[1].clone())).unwrap_or_default();
+    let json = serde_json::to_value(Normalization::from(r[1].clone())).unwrap_or_default();
     assert_eq!(json["error"]["code"], "not_a_number");
 }
 

@@ -1,7 +1,9 @@
-//! A small path-tracking reader over `serde_json::Value`, used to validate the policy document and the call
-//! event: every getter knows the JSON path of what it reads, and every problem (wrong type, unknown key,
-//! unknown enum value, missing field) is pushed to one list instead of stopping at the first, so a document
-//! is reported whole. `null` counts as absent, as JS callers often send it for "not set".
+//! The one path-tracking reader over `serde_json::Value`, for every input document: the policy, the call
+//! event, the masking configuration, sessions, pools and Infobip's payloads. Every getter knows the JSON path
+//! of what it reads, and an unknown key is reported with the closest allowed key ("did you mean"). The policy
+//! and the event are read with [`object`] and the collecting getters (every problem pushed to one list, so a
+//! document is reported whole); masking reads with [`Obj::of`] and the `Result` getters. `null` counts as
+//! absent, as JS callers (and Infobip) often send it for "not set".
 
 use crate::error::{join_path, Error};
 use serde_json::{Map, Value};
@@ -97,20 +99,23 @@ pub(crate) fn object<'a>(v: &'a Value, path: &str, keys: &[&str], errs: &mut Vec
         errs.push(type_error(path, "an object", v));
         return None;
     };
-    for k in map.keys() {
-        if !keys.contains(&k.as_str()) {
-            let hint = match closest(k, keys) {
-                Some(near) => format!("; did you mean {near:?}?"),
-                None => format!("; expected one of {}", keys.join(", ")),
-            };
-            errs.push(Error::new(
-                crate::error::key_path(path, k),
-                "unknown_key",
-                format!("unknown key {k:?}{hint}"),
-            ));
-        }
-    }
+    unknown_keys(map, path, keys, errs);
     Some(Obj { map, path: path.to_owned() })
+}
+
+/// Reports each key of `map` not in `keys`, with the closest allowed key as a hint.
+fn unknown_keys(map: &Map<String, Value>, path: &str, keys: &[&str], errs: &mut Vec<Error>) {
+    for k in map.keys().filter(|k| !keys.contains(&k.as_str())) {
+        let hint = match closest(k, keys) {
+            Some(near) => format!("; did you mean {near:?}?"),
+            None => format!("; expected one of {}", keys.join(", ")),
+        };
+        errs.push(Error::new(
+            crate::error::key_path(path, k),
+            "unknown_key",
+            format!("unknown key {k:?}{hint}"),
+        ));
+    }
 }
 
 /// The allowed key nearest to `k` by edit distance, if it is a plausible typo (distance <= 2).
@@ -248,6 +253,144 @@ impl<'a> Obj<'a> {
     }
 }
 
+impl<'a> Obj<'a> {
+    /// Opens `value` as an object, stopping at the first problem (payloads and masking documents read this
+    /// way, with the `Result` getters below); `path` names it in errors (`""` for the root of a payload).
+    pub(crate) fn of(value: &'a Value, path: &str) -> Result<Self, Error> {
+        match value.as_object() {
+            Some(map) => Ok(Obj { map, path: path.to_owned() }),
+            None => Err(Error::new(
+                if path.is_empty() { "body" } else { path },
+                "invalid_type",
+                format!("expected a JSON object, got {}", type_name(value)),
+            )),
+        }
+    }
+
+    /// Reports every member not in `known`, under `base` (the object's path; `""` at the root), as
+    /// [`object`] does. Configuration is written by people: a misspelt key must be an error, never silently
+    /// ignored. (Infobip's payloads, by contrast, tolerate unknown members.)
+    pub(crate) fn deny_unknown(&self, base: &str, known: &[&str], problems: &mut Vec<Error>) {
+        unknown_keys(self.map, base, known, problems);
+    }
+
+    /// Whether member `key` is present and not `null`.
+    pub(crate) fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    fn invalid(&self, key: &str, expected: &str, got: &Value) -> Error {
+        Error::new(self.path(key), "invalid_type", format!("expected {expected}, got {}", type_name(got)))
+    }
+
+    /// A required member.
+    pub(crate) fn req(&self, key: &str) -> Result<&'a Value, Error> {
+        self.get(key).ok_or_else(|| Error::new(self.path(key), "missing", "required field is missing"))
+    }
+
+    /// An optional string; an empty string is an error (it would mean something other than "absent").
+    pub(crate) fn opt_str(&self, key: &str) -> Result<Option<&'a str>, Error> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) if s.trim().is_empty() => {
+                Err(Error::new(self.path(key), "empty", "must not be empty"))
+            }
+            Some(Value::String(s)) => Ok(Some(s.as_str())),
+            Some(other) => Err(self.invalid(key, "a string", other)),
+        }
+    }
+
+    /// A required, non-empty string.
+    pub(crate) fn req_text(&self, key: &str) -> Result<&'a str, Error> {
+        self.req(key)?;
+        self.opt_str(key)?.ok_or_else(|| Error::new(self.path(key), "missing", "required field is missing"))
+    }
+
+    /// An optional boolean (`"true"` / `"false"` strings accepted when `lenient`, as webhooks may send them).
+    pub(crate) fn opt_bool(&self, key: &str, lenient: bool) -> Result<Option<bool>, Error> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(Value::String(s)) if lenient && s == "true" => Ok(Some(true)),
+            Some(Value::String(s)) if lenient && s == "false" => Ok(Some(false)),
+            Some(other) => Err(self.invalid(key, "true or false", other)),
+        }
+    }
+
+    /// An optional non-negative integer (a decimal string accepted when `lenient`: Infobip sends `"15"`).
+    pub(crate) fn opt_u64(&self, key: &str, lenient: bool) -> Result<Option<u64>, Error> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Number(n)) => n.as_u64().map(Some).ok_or_else(|| {
+                Error::new(
+                    self.path(key),
+                    "invalid_type",
+                    format!("expected a non-negative integer, got {n}"),
+                )
+            }),
+            Some(Value::String(s)) if lenient => s.trim().parse::<u64>().map(Some).map_err(|_| {
+                Error::new(
+                    self.path(key),
+                    "invalid_type",
+                    format!("expected a non-negative integer, got {s:?}"),
+                )
+            }),
+            Some(other) => Err(self.invalid(key, "a non-negative integer", other)),
+        }
+    }
+
+    /// An optional integer (epoch seconds may be negative in tests; nothing else here is).
+    pub(crate) fn opt_i64(&self, key: &str) -> Result<Option<i64>, Error> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| {
+                Error::new(self.path(key), "invalid_type", format!("expected an integer, got {n}"))
+            }),
+            Some(other) => Err(self.invalid(key, "an integer", other)),
+        }
+    }
+
+    /// An optional finite number (a decimal string accepted when `lenient`).
+    pub(crate) fn opt_f64(&self, key: &str, lenient: bool) -> Result<Option<f64>, Error> {
+        let parsed = match self.get(key) {
+            None => return Ok(None),
+            Some(Value::Number(n)) => n.as_f64(),
+            Some(Value::String(s)) if lenient => s.trim().parse::<f64>().ok(),
+            Some(other) => return Err(self.invalid(key, "a number", other)),
+        };
+        match parsed {
+            Some(f) if f.is_finite() => Ok(Some(f)),
+            _ => Err(Error::new(self.path(key), "invalid_type", "expected a finite number")),
+        }
+    }
+
+    /// An optional array.
+    pub(crate) fn opt_array(&self, key: &str) -> Result<Option<&'a Vec<Value>>, Error> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Array(a)) => Ok(Some(a)),
+            Some(other) => Err(self.invalid(key, "an array", other)),
+        }
+    }
+}
+
+/// Records the error of `r` (if any) and passes its value on: for validators that report every problem.
+pub(crate) fn note<T>(problems: &mut Vec<Error>, r: Result<T, Error>) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            problems.push(e);
+            None
+        }
+    }
+}
+
+/// The JSON kind of a value, for messages (one definition, shared with the policy reader).
+/// Parses a webhook body as JSON, naming `body` when it is not.
+pub(crate) fn parse_body(body: &str) -> Result<Value, Error> {
+    serde_json::from_str(body).map_err(|e| Error::new("body", "invalid_json", format!("not valid JSON: {e}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,6 +422,22 @@ mod tests {
             fields,
             [("a", "invalid_type"), ("b", "invalid_type"), ("c[0]", "invalid_type"), ("d", "missing")]
         );
+    }
+
+    #[test]
+    fn masking_documents_get_the_same_hint() {
+        let v = json!({"not_alowed": {"fileId": "x"}});
+        let mut errs = vec![];
+        Obj::of(&v, "config")
+            .map(|o| o.deny_unknown("config", &["not_allowed", "display"], &mut errs))
+            .unwrap();
+        assert_eq!(errs.len(), 1);
+        assert_eq!((errs[0].field.as_str(), errs[0].code.as_str()), ("config.not_alowed", "unknown_key"));
+        assert!(errs[0].message.contains("did you mean \"not_allowed\""), "{}", errs[0].message);
+        let problems = crate::masking::MaskingConfig::from_value(&json!({"not_allowed": {"fileId": "x"},
+            "allocaton": {}}))
+        .unwrap_err();
+        assert!(problems.0[0].message.contains("did you mean \"allocation\""), "{}", problems.0[0].message);
     }
 
     #[test]

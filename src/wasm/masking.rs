@@ -1,14 +1,8 @@
-//! WebAssembly exports of number masking: each converts its arguments to JSON and calls the JSON face
-//! (`exports::call`) under the same name, so every runtime gives the native answers. `MaskingState` keeps the
-//! indexed sessions inside the module, so a worker routes each callback without re-sending 10k sessions.
-//!
-//! Values cross the boundary as JSON text (`JSON.stringify` / `JSON.parse` on the JS side, serde_json on
-//! ours): one string each way instead of a walk over the object tree, which measured several times faster
-//! in Node (serde-wasm-bindgen builds JS `Error` objects internally even on success).
+//! The number-masking exports (see the parent module for the convention). `MaskingState` keeps the indexed
+//! sessions inside the module, so a worker routes each callback without re-sending 10k sessions.
 
-use super::into_error;
-use crate::error::Error;
-use serde_json::Value;
+use super::{args, into_error, out};
+use crate::exports::masking as exports;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -65,10 +59,9 @@ export interface MaskingConfig {
 }
 export interface PoolNumber { number: string; country?: string; area_code?: string; reserved?: boolean;
   last_released_at?: number | null; }
-/** What a `MaskingState` is built from; `webhook` enables `handleCallback`, `pool` feeds `allocate`. */
+/** What a `MaskingState` is built from; `webhook` enables `handleCallback`, `pool` feeds `allocate(null, …)`. */
 export interface MaskingInit { config: MaskingConfig; sessions: Session[]; pool?: PoolNumber[];
   webhook?: { url: string; apiId: string; key: string }; }
-export interface TraceStep { rule: string; outcome: string; detail: string; }
 export interface Routing { outcome: "connect" | "closed" | "expired" | "unknown" | "conflict";
   session_id: string | null; response: CallbackResponse; trace: TraceStep[]; }
 export interface Allocation { session: Session; trace: TraceStep[]; }
@@ -81,41 +74,13 @@ export interface PoolSize { numbers: number; by_uniqueness: number; by_call_capa
   binding: "uniqueness" | "call_capacity" | "participant_cap"; }
 "#;
 
-/// A JS value as JSON (`undefined`, functions and symbols read as `null`, as `JSON.stringify` has them).
-fn from_js(field: &str, v: &JsValue) -> Result<Value, js_sys::Error> {
-    let text = js_sys::JSON::stringify(v)
-        .map_err(|_| into_error(Error::new(field, "invalid_type", "not representable as JSON")))?;
-    match text.as_string() {
-        None => Ok(Value::Null),
-        Some(t) => {
-            serde_json::from_str(&t).map_err(|e| into_error(Error::new(field, "invalid_type", e.to_string())))
-        }
-    }
-}
-
-/// A Rust value as a plain JS value, through JSON text.
-fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, js_sys::Error> {
-    let text =
-        serde_json::to_string(v).map_err(|e| into_error(Error::new("result", "internal", e.to_string())))?;
-    js_sys::JSON::parse(&text).map_err(|_| into_error(Error::new("result", "internal", "JSON.parse failed")))
-}
-
-/// Calls the JSON face's `function` with the JS arguments converted to JSON.
-fn call<const N: usize>(function: &str, args: [JsValue; N]) -> Result<JsValue, js_sys::Error> {
-    let mut values = Vec::with_capacity(N);
-    for (i, a) in args.iter().enumerate() {
-        values.push(from_js(&format!("args[{i}]"), a)?);
-    }
-    to_js(&crate::exports::call(function, &values).map_err(into_error)?)
-}
-
 /// Checks an Infobip `Authorization` header on the raw body (constant-time); throws `authorization` errors.
 #[wasm_bindgen(js_name = verifySignature, unchecked_return_type = "Verified")]
 pub fn verify_signature(
     #[wasm_bindgen(unchecked_param_type = "WebhookRequest")] request: JsValue,
     #[wasm_bindgen(unchecked_param_type = "MaskingCredentials")] credentials: JsValue,
 ) -> Result<JsValue, js_sys::Error> {
-    call("verifySignature", [request, credentials])
+    out(exports::verify_signature(&args(&[("request", &request), ("credentials", &credentials)])?))
 }
 
 /// Computes the `Authorization` header Infobip sends with a body (tests, the admin page's debugging tool).
@@ -124,7 +89,7 @@ pub fn sign_webhook(
     #[wasm_bindgen(unchecked_param_type = "WebhookRequest")] request: JsValue,
     #[wasm_bindgen(unchecked_param_type = "MaskingCredentials")] credentials: JsValue,
 ) -> Result<JsValue, js_sys::Error> {
-    call("signWebhook", [request, credentials])
+    out(exports::sign_webhook(&args(&[("request", &request), ("credentials", &credentials)])?))
 }
 
 /// Reads a callback request (raw body text or parsed object).
@@ -132,7 +97,7 @@ pub fn sign_webhook(
 pub fn parse_callback(
     #[wasm_bindgen(unchecked_param_type = "string | object")] body: JsValue,
 ) -> Result<JsValue, js_sys::Error> {
-    call("parseCallback", [body])
+    out(exports::parse_callback(&args(&[("body", &body)])?))
 }
 
 /// Reads a status message (raw body text or parsed object).
@@ -140,7 +105,7 @@ pub fn parse_callback(
 pub fn parse_status(
     #[wasm_bindgen(unchecked_param_type = "string | object")] body: JsValue,
 ) -> Result<JsValue, js_sys::Error> {
-    call("parseStatus", [body])
+    out(exports::parse_status(&args(&[("body", &body)])?))
 }
 
 /// Checks a callback response against Infobip's schema and returns it normalised.
@@ -148,7 +113,7 @@ pub fn parse_status(
 pub fn parse_callback_response(
     #[wasm_bindgen(unchecked_param_type = "string | object")] response: JsValue,
 ) -> Result<JsValue, js_sys::Error> {
-    call("parseCallbackResponse", [response])
+    out(exports::parse_callback_response(&args(&[("response", &response)])?))
 }
 
 /// Routes one callback given the whole state (for previews; a worker keeps a `MaskingState` instead).
@@ -157,9 +122,10 @@ pub fn route_callback(
     #[wasm_bindgen(unchecked_param_type = "MaskingConfig")] config: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Session[]")] sessions: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string | object")] callback: JsValue,
-    now: f64,
+    #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
 ) -> Result<JsValue, js_sys::Error> {
-    call("routeCallback", [config, sessions, callback, now.into()])
+    let named = [("config", &config), ("sessions", &sessions), ("callback", &callback), ("now", &now)];
+    out(exports::route_callback(&args(&named)?))
 }
 
 /// Allocates proxy numbers for a new session (pure: store the returned session, then `upsert` it).
@@ -169,9 +135,11 @@ pub fn allocate_session(
     #[wasm_bindgen(unchecked_param_type = "PoolNumber[]")] pool: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Session[]")] sessions: JsValue,
     #[wasm_bindgen(unchecked_param_type = "SessionRequest")] request: JsValue,
-    now: f64,
+    #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
 ) -> Result<JsValue, js_sys::Error> {
-    call("allocateSession", [config, pool, sessions, request, now.into()])
+    let named =
+        [("config", &config), ("pool", &pool), ("sessions", &sessions), ("request", &request), ("now", &now)];
+    out(exports::allocate_session(&args(&named)?))
 }
 
 /// What a viewer with `role` sees of `number` under a display policy; `secret` keys random tokens.
@@ -182,7 +150,8 @@ pub fn mask_number(
     #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] role: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] secret: JsValue,
 ) -> Result<JsValue, js_sys::Error> {
-    call("maskNumber", [policy, number, role, secret])
+    let named = [("policy", &policy), ("number", &number), ("role", &role), ("secret", &secret)];
+    out(exports::mask_number(&args(&named)?))
 }
 
 /// Numbers a pool needs for a peak load.
@@ -190,7 +159,7 @@ pub fn mask_number(
 pub fn pool_size(
     #[wasm_bindgen(unchecked_param_type = "PoolSizing")] sizing: JsValue,
 ) -> Result<JsValue, js_sys::Error> {
-    call("poolSize", [sizing])
+    out(exports::pool_size(&args(&[("sizing", &sizing)])?))
 }
 
 /// Validates a proxy-number pool; throws with every problem (`problems`), returns it as the allocator reads it.
@@ -198,7 +167,7 @@ pub fn pool_size(
 pub fn validate_pool(
     #[wasm_bindgen(unchecked_param_type = "PoolNumber[]")] pool: JsValue,
 ) -> Result<JsValue, js_sys::Error> {
-    call("validatePool", [pool])
+    out(exports::validate_pool(&args(&[("pool", &pool)])?))
 }
 
 /// Validates a masking configuration; throws with every problem (`problems`), returns it with defaults.
@@ -206,67 +175,35 @@ pub fn validate_pool(
 pub fn validate_masking_config(
     #[wasm_bindgen(unchecked_param_type = "MaskingConfig")] config: JsValue,
 ) -> Result<JsValue, js_sys::Error> {
-    call("validateMaskingConfig", [config])
-}
-
-/// A string argument, checked here: a `&str` parameter would read any other JS value as garbage.
-fn text(field: &str, v: &JsValue) -> Result<String, js_sys::Error> {
-    v.as_string().ok_or_else(|| into_error(Error::new(field, "invalid_type", "expected a string")))
-}
-
-fn epoch(now: f64) -> Result<i64, js_sys::Error> {
-    crate::exports::masking::now_arg(&[serde_json::json!(now)], 0).map_err(into_error)
+    out(exports::validate_masking_config(&args(&[("config", &config)])?))
 }
 
 /// Sessions indexed once by (participant, proxy), kept in the module: `route` is one hash lookup.
 #[wasm_bindgen(js_name = MaskingState)]
-pub struct MaskingState {
-    inner: crate::masking::MaskingState,
-}
+pub struct MaskingState(crate::masking::MaskingState);
 
 #[wasm_bindgen(js_class = MaskingState)]
 impl MaskingState {
-    /// Builds the state from `{config, sessions}`; throws with every problem found.
+    /// Builds the state from `{config, sessions, pool?, webhook?}`; throws with every problem found.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "{ config: MaskingConfig; sessions: Session[] }")]
-        init: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "MaskingInit")] init: JsValue,
     ) -> Result<MaskingState, js_sys::Error> {
-        let v = from_js("init", &init)?;
-        let inner = crate::exports::masking::state_from_init(&v).map_err(into_error)?;
-        Ok(MaskingState { inner })
+        Ok(MaskingState(exports::state(&args(&[("init", &init)])?).map_err(into_error)?))
     }
 
-    /// Builds the state from the JSON text of `{config, sessions, webhook?}`: much faster than passing
-    /// objects for large session lists (one string crosses the boundary instead of an object tree).
-    #[wasm_bindgen(js_name = fromJson)]
-    pub fn from_json(
-        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
-    ) -> Result<MaskingState, js_sys::Error> {
-        let text = self::text("text", &text)?;
-        let v: Value = crate::masking::json::parse_body(&text)
-            .map_err(|e| into_error(Error { field: "text".into(), ..e }))?;
-        let inner = crate::exports::masking::state_from_init(&v).map_err(into_error)?;
-        Ok(MaskingState { inner })
-    }
-
-    /// The worker's hot path: verifies the `Authorization` header on the raw body with the `webhook` given
-    /// at construction, routes the callback at `now`, and returns the `Routing` as JSON text (its `response`
-    /// member is the body to send back to Infobip). Throws `authorization` errors on a bad signature.
+    /// Verifies the `Authorization` header on the raw body with the `webhook` given at construction, routes
+    /// the callback at `now`, and returns the `Routing` as JSON text (its `response` member is the body to send
+    /// back to Infobip). Throws `authorization` errors on a bad signature.
     #[wasm_bindgen(js_name = handleCallback)]
     pub fn handle_callback(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] body: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] authorization: JsValue,
-        now: f64,
-    ) -> Result<String, js_sys::Error> {
-        let body = text("body", &body)?;
-        let header = if authorization.is_null() || authorization.is_undefined() {
-            String::new()
-        } else {
-            text("authorization", &authorization)?
-        };
-        Ok(self.inner.handle_callback(&body, &header, epoch(now)?).map_err(into_error)?.to_json())
+        #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
+    ) -> Result<JsValue, js_sys::Error> {
+        let named = [("body", &body), ("authorization", &authorization), ("now", &now)];
+        out(exports::state_handle_callback(&self.0, &args(&named)?))
     }
 
     /// Routes a callback body (raw text, already verified) at `now` (epoch seconds).
@@ -274,41 +211,24 @@ impl MaskingState {
     pub fn route(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] body: JsValue,
-        now: f64,
+        #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
     ) -> Result<JsValue, js_sys::Error> {
-        let body = text("body", &body)?;
-        to_js(&self.inner.route_body(&body, epoch(now)?).map_err(into_error)?)
+        out(exports::state_route(&self.0, &args(&[("body", &body), ("now", &now)])?))
     }
 
     /// Allocates proxy numbers for a new session (not added: `upsert` it once stored), from `pool`, or, when
-    /// `pool` is `null`, from the pool the state holds (`init.pool` / `setPool`: not re-read on every call).
+    /// `pool` is `null`, from `init.pool`.
     #[wasm_bindgen(unchecked_return_type = "Allocation")]
     pub fn allocate(
         &self,
         #[wasm_bindgen(unchecked_param_type = "PoolNumber[] | null")] pool: JsValue,
         #[wasm_bindgen(unchecked_param_type = "SessionRequest")] request: JsValue,
-        now: f64,
+        #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
     ) -> Result<JsValue, js_sys::Error> {
-        let request = from_js("request", &request)?;
-        let now = epoch(now)?;
-        let allocation = if pool.is_null() || pool.is_undefined() {
-            self.inner.allocate(&request, now)
-        } else {
-            let pool = crate::masking::read_pool(&from_js("pool", &pool)?).map_err(into_error)?;
-            self.inner.allocate_from(&pool, &request, now)
-        };
-        to_js(&allocation.map_err(into_error)?)
-    }
-
-    /// Replaces the pool (after recording `last_released_at` when sessions close).
-    #[wasm_bindgen(js_name = setPool)]
-    pub fn set_pool(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "PoolNumber[]")] pool: JsValue,
-    ) -> Result<(), js_sys::Error> {
-        let pool = crate::masking::read_pool(&from_js("pool", &pool)?).map_err(into_error)?;
-        self.inner.set_pool(pool);
-        Ok(())
+        out(exports::state_allocate(
+            &self.0,
+            &args(&[("pool", &pool), ("request", &request), ("now", &now)])?,
+        ))
     }
 
     /// Adds a session or replaces the one with its id (closing = replacing with `status: "closed"`).
@@ -316,14 +236,12 @@ impl MaskingState {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Session")] session: JsValue,
     ) -> Result<(), js_sys::Error> {
-        let v = from_js("session", &session)?;
-        let s = crate::masking::session::read_one_session(&v, "session").map_err(into_error)?;
-        self.inner.upsert(s).map_err(|e: Error| into_error(e.under("session")))
+        exports::state_upsert(&mut self.0, &args(&[("session", &session)])?).map_err(into_error)
     }
 
     /// Number of sessions held.
     #[wasm_bindgen(getter)]
     pub fn size(&self) -> usize {
-        self.inner.sessions().len()
+        self.0.sessions().len()
     }
 }

@@ -5,7 +5,7 @@
 // - never a 5xx; every 4xx is a JSON error naming a field, with a code and a message;
 // - when a whole batch was refused, the stored state read back is unchanged;
 // - afterwards the instance still decides and normalises correctly.
-// FUZZ_HTTP_REQUESTS sets the budget (default 1200 for `make test`; `make fuzz` runs 100,000).
+// FUZZ_HTTP_REQUESTS sets the budget (default 2000 for `make test`; `make fuzz` runs 100,000).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -19,7 +19,7 @@ const CREDS = { apiId: "55ddccad2df62a4b615b7e3c472b2ab6", key: "5da086b6a8e4424
 const POLICY = JSON.parse(readFileSync(new URL("../../www/examples/policy.json", import.meta.url), "utf8"));
 const POOL = ["+41793026731", "+41793026732", "+41793026733"].map((number) => ({ number }));
 const EVENT = { direction: "inbound", account: "acc-fr", caller_number: "01 70 36 99 99" };
-const BUDGET = Number(process.env.FUZZ_HTTP_REQUESTS ?? 1200);
+const BUDGET = Number(process.env.FUZZ_HTTP_REQUESTS ?? 2000);
 const BATCH = 20;
 const URLS = { callback: "https://hooks.example.com/v1/tenants/acme/infobip/callback",
   status: "https://hooks.example.com/v1/tenants/acme/infobip/status" };

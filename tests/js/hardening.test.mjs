@@ -132,6 +132,7 @@ function cases() {
     ["existing tenant", { ...O, body: { id: "acme" } }, 409, "id", "exists"],
   ]);
   add("GET /v1/tenants", "GET", "/v1/tenants?x=1", [["unknown parameter", O, 400, "x", "unknown_parameter"]]);
+  add("GET /v1/tenants", "GET", "/v1/tenants?=1", [["empty parameter name", O, 400, '[""]', "unknown_parameter"]]);
   add("GET /v1/tenants", "PATCH", "/v1/tenants", [["wrong method", O, 405, "method", "method_not_allowed"]]);
   for (const [name, p, s, f, c] of segs) add("GET|DELETE /v1/tenants/{id}", "DELETE", p, [[name, O, s, f, c]]);
   add("GET|DELETE /v1/tenants/{id}", "DELETE", "/v1/tenants/acme", [["configured tenant", O, 409, "tenant", "configured"],
@@ -148,6 +149,7 @@ function cases() {
     ["label not a string", { ...A, body: { role: "admin", label: 5 } }, 400, "label", "invalid_type"],
     ["label too long", { ...A, body: { role: "admin", label: "l".repeat(129) } }, 400, "label", "too_long"],
     ["unknown field", { ...A, body: { role: "admin", secret: "x" } }, 400, "secret", "unknown_field"],
+    ["empty field name", { ...A, body: { role: "admin", "": 1 } }, 400, '[""]', "unknown_field"],
   ]);
   add("GET|POST …/keys", "GET", `${T}/keys`, [["read-only key", { key: readonlyKey }, 403, "authorization", "forbidden"]]);
   add("GET|POST …/keys", "GET", "/v1/tenants/nobody/keys", [["unknown tenant", O, 404, "tenant", "not_found"]]);

@@ -55,7 +55,8 @@ test("wrong method and unknown route", async () => {
 
 test("every normalisation vector gives the same answer over HTTP", async () => {
   const file = loadVectors().find((f) => f.function === "normalize");
-  for (const c of file.cases) {
+  // Query parameters are strings: the cases that hand the export another type are not expressible over HTTP.
+  for (const c of file.cases.filter((c) => c.args.length === 2 && c.args.every((a) => typeof a === "string"))) {
     const [number, country] = c.args;
     const r = await get(`/v1/normalize?number=${encodeURIComponent(number)}&country=${encodeURIComponent(country)}`);
     const body = await r.json();

@@ -7,6 +7,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 pub const VECTOR_FILES: &[(&str, &str)] = &[
     ("normalize.json", include_str!("../vectors/normalize.json")),
+    ("normalize_many.json", include_str!("../vectors/normalize_many.json")),
     // Policy (caller-ID privacy and screening)
     ("policy.json", include_str!("../vectors/policy.json")),
     ("privacy.json", include_str!("../vectors/privacy.json")),
@@ -67,12 +68,18 @@ fn get(v: &JsValue, key: &str) -> JsValue {
 }
 
 pub fn check_exports() {
-    let ok = cidguard::wasm::normalize("+44 20 7946 0018", "FR").unwrap();
+    let ok = cidguard::wasm::normalize("+44 20 7946 0018".into(), "FR".into()).unwrap();
     assert_eq!(get(&ok, "e164").as_string().as_deref(), Some("+442079460018"));
     assert_eq!(get(&ok, "region").as_string().as_deref(), Some("GB"));
     assert_eq!(get(&ok, "valid").as_bool(), Some(true));
 
-    let err = cidguard::wasm::normalize("abc", "FR").unwrap_err();
+    // A value of the wrong JS type is a typed error, never a trap or a coercion.
+    let err: JsValue =
+        cidguard::wasm::normalize(JsValue::from(33_639_981_234_f64), "FR".into()).unwrap_err().into();
+    assert_eq!(get(&err, "field").as_string().as_deref(), Some("number"));
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("invalid_type"));
+
+    let err = cidguard::wasm::normalize("abc".into(), "FR".into()).unwrap_err();
     let err: JsValue = err.into();
     assert!(err.is_instance_of::<js_sys::Error>());
     assert_eq!(get(&err, "field").as_string().as_deref(), Some("number"));
