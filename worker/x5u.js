@@ -48,7 +48,8 @@ async function fetchCertificate(url, env, nowMs) {
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), TIMEOUT_MS);
   try {
-    const res = await fetch(url, { signal: ctrl.signal, redirect: "error", headers: { accept: "application/pem-certificate-chain, application/pkix-cert" } });
+    const res = await fetch(url, { signal: ctrl.signal, redirect: "manual", headers: { accept: "application/pem-certificate-chain, application/pkix-cert" } });
+    // Redirects are not followed (manual): anything but 200 is an error.
     if (res.status !== 200) return { error: `HTTP ${res.status} from x5u` };
     const buf = new Uint8Array(await res.arrayBuffer());
     if (buf.byteLength === 0 || buf.byteLength > MAX_BYTES) return { error: `x5u response of ${buf.byteLength} bytes (1 to ${MAX_BYTES})` };
