@@ -1,5 +1,6 @@
 # cidguard: `make dev` serves the worker and the admin page on http://127.0.0.1:8787; `make test` runs every suite.
-# Both set up whatever is missing first (scripts/setup.sh), idempotently.
+# Both set up whatever is missing first (scripts/setup.sh), idempotently; only the test targets install the
+# browsers the tests drive (scripts/setup.sh --test).
 SHELL := /bin/bash
 PORT ?= 8787
 # Development-only API keys for `make dev` (tenant:key pairs); production keys are a wrangler secret.
@@ -8,10 +9,13 @@ DEV_API_KEYS ?= acme:dev-key-acme-0001,globex:dev-key-globex-0001
 DEV_OPERATOR_KEY ?= dev-operator-key-0001
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup build dev test test-rust test-wasm test-js lint bench fuzz clean
+.PHONY: setup setup-test build dev test test-rust test-wasm test-js lint bench fuzz clean
 
 setup:
 	@scripts/setup.sh
+
+setup-test:
+	@scripts/setup.sh --test
 
 build: setup
 	@scripts/build-wasm.sh
@@ -19,16 +23,16 @@ build: setup
 dev: build
 	wrangler dev --ip 127.0.0.1 --port $(PORT) --show-interactive-dev-session=false --var "API_KEYS:$(DEV_API_KEYS)" --var "OPERATOR_KEY:$(DEV_OPERATOR_KEY)"
 
-test: build
+test: setup-test build
 	@scripts/test.sh
 
 test-rust: setup
 	cargo test
 
-test-wasm: build
+test-wasm: setup-test build
 	@scripts/test-wasm.sh
 
-test-js: build
+test-js: setup-test build
 	node --test --test-concurrency=1 tests/js/*.test.mjs
 
 lint: setup

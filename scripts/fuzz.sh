@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
 export FUZZ_CORE_CASES="${FUZZ_CORE_CASES:-1000000}" FUZZ_WASM_CALLS="${FUZZ_WASM_CALLS:-200000}" \
-  FUZZ_HTTP_REQUESTS="${FUZZ_HTTP_REQUESTS:-100000}"
+  FUZZ_HTTP_REQUESTS="${FUZZ_HTTP_REQUESTS:-100000}" FUZZ_HTTP_BATCH="${FUZZ_HTTP_BATCH:-50}"
 step() { printf '\n== %s\n' "$*"; }
 step "core JSON entry points: $FUZZ_CORE_CASES mutated inputs (release)"
 time cargo test -q --release --test fuzz_core -- --nocapture

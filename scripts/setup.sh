@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Installs whatever is missing to build and test cidguard, idempotently; a second run takes seconds.
+# Installs whatever is missing to build and run cidguard (`make dev`), idempotently; a second run takes seconds.
 #  - a wasm32 toolchain: rustup's wasm32-unknown-unknown target where installed, else Debian's rustc-web route
 #    (rustc-web, cargo-web, rust-web-src, lld: std is built from source with -Z build-std);
 #  - the wasm-bindgen CLI at exactly the version pinned in Cargo.toml;
-#  - npm packages (wrangler, Node 22 for it, playwright-core, binaryen's wasm-opt, test oracles);
-#  - Debian's Chromium and ChromeDriver for browser tests.
+#  - npm packages (wrangler, Node 22 for it, binaryen's wasm-opt; and the test tools: playwright-core, the
+#    libphonenumber oracles, typescript).
+# With --test (`make test`), also what only the tests need: Debian's Chromium and ChromeDriver.
 set -euo pipefail
+for_tests=0
+if [ "${1:-}" = "--test" ]; then for_tests=1; fi
 cd "$(dirname "$0")/.."
 mkdir -p .cache
 
@@ -29,6 +32,9 @@ route=""
 if command -v rustup >/dev/null 2>&1 && rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   route="rustup"
 else
+  if command -v rustup >/dev/null 2>&1; then
+    log "rustup has no wasm32 target: run 'rustup target add wasm32-unknown-unknown' for the faster route; using Debian's rustc-web meanwhile"
+  fi
   need=()
   [ -x /usr/bin/rustc ] && /usr/bin/rustc --print target-list 2>/dev/null | grep -qx wasm32-unknown-unknown || need+=(rustc-web cargo-web)
   [ -d /usr/lib/rustlib/src/rust/library ] || need+=(rust-web-src)
@@ -39,11 +45,13 @@ else
 fi
 echo "$route" > .cache/wasm-route
 
-# 2. Chromium + ChromeDriver (Debian's; never a browser a tool downloads itself)
-cr=()
-[ -x /usr/bin/chromium ] || cr+=(chromium)
-[ -x /usr/bin/chromedriver ] || cr+=(chromium-driver)
-if [ ${#cr[@]} -gt 0 ]; then apt_install "${cr[@]}"; fi
+# 2. Chromium + ChromeDriver for the browser tests only (Debian's; never a browser a tool downloads itself)
+if [ "$for_tests" = 1 ]; then
+  cr=()
+  [ -x /usr/bin/chromium ] || cr+=(chromium)
+  [ -x /usr/bin/chromedriver ] || cr+=(chromium-driver)
+  if [ ${#cr[@]} -gt 0 ]; then apt_install "${cr[@]}"; fi
+fi
 
 # 3. wasm-bindgen CLI, same version as the crate
 wbg=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
@@ -59,7 +67,8 @@ fi
 stamp=$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -c1-16)
 if [ ! -f node_modules/.cidguard-stamp ] || [ "$(cat node_modules/.cidguard-stamp)" != "$stamp" ]; then
   log "npm install"
-  # npm ci rejects this lock file for its optional platform packages (workerd-darwin-*), so install from it.
+  # The lock lists every platform's optional packages (workerd-darwin-*, …) as npm itself writes them, so this
+  # install leaves it unchanged (a lock pruned to one platform was rewritten by every `make test`).
   npm install --no-audit --no-fund --loglevel=error
   cat package.json package-lock.json | sha256sum | cut -c1-16 > node_modules/.cidguard-stamp
 fi

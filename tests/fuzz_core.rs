@@ -5,7 +5,7 @@
 //! body is expected. Every answer must be a value or a typed error (non-empty snake_case `code`, a message),
 //! never a panic.
 //!
-//! `cargo test --test fuzz_core` runs a bounded budget (FUZZ_CORE_CASES, default 20,000); `make fuzz` runs
+//! `cargo test --test fuzz_core` runs a bounded budget (FUZZ_CORE_CASES, default 5,000); `make fuzz` runs
 //! the long one (1,000,000 inputs, release build).
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -306,7 +306,7 @@ fn every_json_entry_answers_mutated_input_with_a_value_or_a_typed_error() {
     let seeds = seeds();
     let functions: std::collections::BTreeSet<_> = seeds.iter().map(|(f, _)| f.as_str()).collect();
     assert!(functions.len() >= 20, "expected every exported function to have vectors, got {functions:?}");
-    let cases = std::env::var("FUZZ_CORE_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(20_000);
+    let cases = std::env::var("FUZZ_CORE_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(5_000);
     let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
     let started = std::time::Instant::now();
     let result = runner.run(&any::<u64>(), |seed| {

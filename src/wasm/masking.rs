@@ -38,9 +38,16 @@ export interface Verified { valid: true; apiId: string; kind: "callback" | "stat
 export interface Signed { authorization: string; signedBody: string; }
 export type Fallback = { action: "dial"; number: string } | ({ action: "audio" } & AudioSource);
 export interface Participant { number: string; proxy: string; }
+/** A session as the core returns it (allocated, validated). */
 export interface Session {
   id: string; status: "open" | "closed"; expires_at: number | null; participants: [Participant, Participant];
   announcements?: Announcements; recording?: RecordingFlags; client_reference_id?: string; fallback?: Fallback;
+}
+/** A session as given to the core: `status` defaults to "open", `expires_at` to no expiry. */
+export interface SessionInput {
+  id: string; status?: "open" | "closed"; expires_at?: number | null; participants: [Participant, Participant];
+  announcements?: Announcements; recording?: Partial<RecordingFlags>; client_reference_id?: string;
+  fallback?: Fallback;
 }
 /** A new session to allocate: `proxy` optional (given = pinned), `ttl_seconds` instead of `expires_at` allowed. */
 export interface SessionRequest {
@@ -57,10 +64,14 @@ export interface MaskingConfig {
     max_participants_per_number?: number | null; default_ttl_seconds?: number | null };
   display?: Record<string, DisplayPolicy>;
 }
-export interface PoolNumber { number: string; country?: string; area_code?: string; reserved?: boolean;
-  last_released_at?: number | null; }
+/** A pool number as given: `country` and `area_code` help geographic matching. */
+export interface PoolNumber { number: string; country?: string | null; area_code?: string | null;
+  reserved?: boolean; last_released_at?: number | null; }
+/** A pool number as the allocator reads it (`validatePool`). */
+export interface PoolEntry { number: string; country: string | null; area_code: string | null; reserved: boolean;
+  last_released_at: number | null; }
 /** What a `MaskingState` is built from; `webhook` enables `handleCallback`, `pool` feeds `allocate(null, …)`. */
-export interface MaskingInit { config: MaskingConfig; sessions: Session[]; pool?: PoolNumber[];
+export interface MaskingInit { config: MaskingConfig; sessions: SessionInput[]; pool?: PoolNumber[];
   webhook?: { url: string; apiId: string; key: string }; }
 export interface Routing { outcome: "connect" | "closed" | "expired" | "unknown" | "conflict";
   session_id: string | null; response: CallbackResponse; trace: TraceStep[]; }
@@ -120,7 +131,7 @@ pub fn parse_callback_response(
 #[wasm_bindgen(js_name = routeCallback, unchecked_return_type = "Routing")]
 pub fn route_callback(
     #[wasm_bindgen(unchecked_param_type = "MaskingConfig")] config: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Session[]")] sessions: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SessionInput[]")] sessions: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string | object")] callback: JsValue,
     #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
 ) -> Result<JsValue, js_sys::Error> {
@@ -133,7 +144,7 @@ pub fn route_callback(
 pub fn allocate_session(
     #[wasm_bindgen(unchecked_param_type = "MaskingConfig")] config: JsValue,
     #[wasm_bindgen(unchecked_param_type = "PoolNumber[]")] pool: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Session[]")] sessions: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SessionInput[]")] sessions: JsValue,
     #[wasm_bindgen(unchecked_param_type = "SessionRequest")] request: JsValue,
     #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
 ) -> Result<JsValue, js_sys::Error> {
@@ -163,7 +174,7 @@ pub fn pool_size(
 }
 
 /// Validates a proxy-number pool; throws with every problem (`problems`), returns it as the allocator reads it.
-#[wasm_bindgen(js_name = validatePool, unchecked_return_type = "PoolNumber[]")]
+#[wasm_bindgen(js_name = validatePool, unchecked_return_type = "PoolEntry[]")]
 pub fn validate_pool(
     #[wasm_bindgen(unchecked_param_type = "PoolNumber[]")] pool: JsValue,
 ) -> Result<JsValue, js_sys::Error> {
@@ -234,7 +245,7 @@ impl MaskingState {
     /// Adds a session or replaces the one with its id (closing = replacing with `status: "closed"`).
     pub fn upsert(
         &mut self,
-        #[wasm_bindgen(unchecked_param_type = "Session")] session: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SessionInput")] session: JsValue,
     ) -> Result<(), js_sys::Error> {
         exports::state_upsert(&mut self.0, &args(&[("session", &session)])?).map_err(into_error)
     }

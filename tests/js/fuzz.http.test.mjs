@@ -20,7 +20,7 @@ const POLICY = JSON.parse(readFileSync(new URL("../../www/examples/policy.json",
 const POOL = ["+41793026731", "+41793026732", "+41793026733"].map((number) => ({ number }));
 const EVENT = { direction: "inbound", account: "acc-fr", caller_number: "01 70 36 99 99" };
 const BUDGET = Number(process.env.FUZZ_HTTP_REQUESTS ?? 2000);
-const BATCH = 20;
+const BATCH = Number(process.env.FUZZ_HTTP_BATCH ?? 20);
 const URLS = { callback: "https://hooks.example.com/v1/tenants/acme/infobip/callback",
   status: "https://hooks.example.com/v1/tenants/acme/infobip/status" };
 

@@ -356,7 +356,13 @@ pub fn verify(
                 trace,
             );
         }
-        let now = inputs.now.unwrap_or(0);
+        // The JSON event requires `now` with `identity`; a caller building the event otherwise (the SIP
+        // INVITE route) may have none: then nothing time-dependent is checked and nothing is verified.
+        let Some(now) = inputs.now else {
+            trace.push(RULE, Outcome::Skipped, "no time (now) given: iat and certificates not checked");
+            v.attestation = Some(p.attest);
+            return from_verstat(v, inputs.verstat, Some("no time (now) was given".to_owned()), trace);
+        };
         let age = i128::from(now) - i128::from(p.iat);
         if age.unsigned_abs() > u128::from(system.max_age_seconds) {
             let detail =
@@ -446,8 +452,19 @@ pub fn verify(
         // falls back to the PASSporT's claim.
         v.attestation = Some(p.attest);
     }
+    from_verstat(v, inputs.verstat, unverified_why, trace)
+}
+
+/// Steps 2 and 3: without our own verification, the carrier's `verstat` decides; else nothing is verified.
+fn from_verstat(
+    mut v: Verification,
+    verstat: Option<&str>,
+    unverified_why: Option<String>,
+    trace: &mut Trace,
+) -> Verification {
+    const RULE: &str = "screening.stir_shaken";
     // 2. The verstat the terminating carrier added after verifying.
-    if let Some(raw) = inputs.verstat {
+    if let Some(raw) = verstat {
         let (outcome, reason, suffix) = read_verstat(raw);
         v.reason = reason;
         match outcome {
