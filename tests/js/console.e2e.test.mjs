@@ -83,7 +83,7 @@ test("a privacy change is seen in the preview before and after Apply", async () 
   await preview.locator('button[type="submit"]').click();
   const name = (which) => preview.locator(`[data-which="${which}"] dd[data-key="caller_name"]`);
   const number = (which) => preview.locator(`[data-which="${which}"] dd[data-key="caller_number"]`);
-  // Stored: system kazoo mode hides name and number.
+  // Stored: no level sets a mode, so the default kazoo hides name and number.
   await assert.doesNotReject(name("stored").filter({ hasText: "anonymous" }).waitFor());
   assert.equal(await number("stored").textContent(), "0000000000");
   // Draft: the account hides only the name.
