@@ -29,6 +29,8 @@ export const STATUS_BY_CODE = Object.freeze({
   conflict: 409,
   pool_exhausted: 409,
   duplicate_id: 409,
+  proxy_in_use: 409,
+  proxy_held: 409,
   exists: 409,
   not_configured: 409,
   configured: 409,

@@ -18,7 +18,9 @@ export { TenantRegistry } from "./registry.js";
 const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const KEY_ID = /^k_[0-9a-f]{24}$/;
 /** The session statuses `GET …/masking/sessions?status=` filters by. */
-const SESSION_STATUSES = ["open", "closed"];
+const SESSION_STATUSES = ["open", "closed", "expired"];
+/** What the core needs of a principal to decide whether it sees real numbers. */
+const viewer = (principal) => ({ role: principal.role, unmask: principal.unmask === true });
 
 const nowIso = () => new Date().toISOString();
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -162,9 +164,10 @@ const TENANT_ROUTES = [
     if (request.method === "GET") return fromStore(await store.getPool());
     return fromStore(await store.putPool(await readJson(request, { limit: LIMITS.policyBytes, field: "pool", type: "array" })));
   } },
-  { path: "masking/sessions", methods: ["GET", "POST"], params: ["status"], handler: async ({ request, store, url }) => {
+  { path: "masking/sessions", methods: ["GET", "POST"], params: ["status"], handler: async ({ request, store, url, principal }) => {
     if (request.method === "GET")
-      return fromStore(await store.listSessions(queryParam(url, "status", { kind: "enum", values: SESSION_STATUSES })));
+      return fromStore(await store.listSessions(queryParam(url, "status", { kind: "enum", values: SESSION_STATUSES }),
+        nowSeconds(), viewer(principal)));
     const req = await readJson(request, { field: "session" });
     return fromStore(await store.createSession(req, nowSeconds(), nowIso()), 201);
   } },
@@ -172,8 +175,9 @@ const TENANT_ROUTES = [
     fromStore(await store.closeSession(pathSegment(match[1], "session"), nowSeconds(), nowIso())) },
   // What-if replay of a call log against the stored policy (streamed; worker/replay.js). Changes nothing.
   { path: "replay", methods: ["POST"], postReads: true, handler: replayRoute },
-  { path: "masking/log", methods: ["GET"], params: ["limit"], handler: async ({ store, url }) =>
-    fromStore(await store.maskingLog(queryParam(url, "limit", { kind: "int", min: 1, max: LIMITS.logLimit, fallback: 100 }))) },
+  { path: "masking/log", methods: ["GET"], params: ["limit"], handler: async ({ store, url, principal }) =>
+    fromStore(await store.maskingLog(queryParam(url, "limit", { kind: "int", min: 1, max: LIMITS.logLimit, fallback: 100 }),
+      viewer(principal))) },
   // Blocklists (Kazoo-shaped), account selections, end-user token key, imports and exports: worker/blocklists.js.
   ...LIST_ROUTES,
 ];

@@ -25,7 +25,7 @@ export class TenantStore extends DurableObject {
     this.createSchema();
     // The policy's settings, the engine compiled from them and every list's rows (worker/lists-store.js).
     this.lists = new Lists(ctx, () => this.masking?.invalidate());
-    this.masking = new Masking(this.sql, () => this.lists.settingsPolicy());
+    this.masking = new Masking(this.sql);
   }
 
   createSchema() {
@@ -76,7 +76,7 @@ export class TenantStore extends DurableObject {
     return settle(() => this.lists.decideInvite(invite, flat));
   }
 
-  // ---- number masking (worker/masking.js) ----
+  // ---- number masking (worker/masking.js; every rule in the core) ----
 
   putMaskingCredentials(creds, nowIso) {
     return result(() => this.masking.putCredentials(creds, nowIso));
@@ -85,7 +85,7 @@ export class TenantStore extends DurableObject {
   getMaskingCredentials() {
     const c = this.masking.credentials();
     return c ? { ok: { apiId: c.api_id, callbackUrl: c.callback_url, statusUrl: c.status_url } } :
-      { error: { status: 404, field: "credentials", code: "not_found", message: "credentials: none stored" } };
+      { error: { field: "credentials", code: "not_found", message: "credentials: none stored" } };
   }
 
   putPool(pool) {
@@ -104,9 +104,9 @@ export class TenantStore extends DurableObject {
     return result(() => this.masking.closeSession(id, now, nowIso));
   }
 
-  listSessions(status) {
-    const all = this.masking.sessions();
-    return { ok: status ? all.filter((s) => (s.status ?? "open") === status) : all };
+  /** `viewer`: the caller's `{ role, unmask }`, which decides whether numbers are masked. */
+  listSessions(status, now, viewer) {
+    return result(() => this.masking.listSessions(status, now, viewer));
   }
 
   infobipCallback(body, authorization, url, now, nowIso) {
@@ -117,7 +117,7 @@ export class TenantStore extends DurableObject {
     return result(() => this.masking.status(body, authorization, url, nowIso));
   }
 
-  maskingLog(limit) {
-    return { ok: { calls: this.masking.callLog(limit), status: this.masking.statusLog(limit) } };
+  maskingLog(limit, viewer) {
+    return result(() => this.masking.log(limit, viewer));
   }
 }

@@ -89,6 +89,19 @@ pub const EXPORTS: &[(&str, Export)] = &[
     ("MaskingState.handleCallback", |args| {
         masking::state_handle_callback(&masking::state(args)?, rest(args))
     }),
+    ("validateCredentials", masking::validate_credentials),
+    ("MaskingState.createSession", |args| {
+        masking::state_create_session(&mut masking::state(args)?, rest(args))
+    }),
+    ("MaskingState.closeSession", |args| {
+        masking::state_close_session(&mut masking::state(args)?, rest(args))
+    }),
+    ("MaskingState.sessionViews", |args| masking::state_session_views(&masking::state(args)?, rest(args))),
+    ("MaskingState.callback", |args| {
+        masking::state_callback_with_records(&mut masking::state(args)?, rest(args))
+    }),
+    ("MaskingState.statusRecord", |args| masking::state_status_record(&masking::state(args)?, rest(args))),
+    ("MaskingState.viewRecords", |args| masking::state_view_records(&masking::state(args)?, rest(args))),
     ("poolStates", console::pool_states),
     // What-if replay
     ("replay", console::replay),

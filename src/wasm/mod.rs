@@ -254,7 +254,8 @@ export interface SipAnswer {
 export type TraceOutcome =
   | "matched" | "not_matched" | "skipped" | "set" | "applied" | "kept" | "allowed" | "rejected"
   | "read" | "live" | "connect" | "enabled" | "closed" | "expired" | "none" | "conflict" | "audio" | "dial"
-  | "open" | "pinned" | "picked";
+  | "open" | "pinned" | "picked" | "withheld" | "prompt" | "entered" | "accepted" | "retry" | "rate_limited"
+  | "refused";
 /** One line of a decision trace (privacy, screening, masking). */
 export interface TraceStep { rule: string; outcome: TraceOutcome; detail: string; }
 export interface SipIdentity { display: string | null; user: string | null; }
