@@ -34,6 +34,7 @@ export const STATUS_BY_CODE = Object.freeze({
   exists: 409,
   not_configured: 409,
   configured: 409,
+  precondition_failed: 412,
   too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

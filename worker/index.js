@@ -8,6 +8,7 @@ import { core } from "./core.js";
 import { requireTenant, requireTenantExists, requireOperator, configuredTenants, registry, keyHash,
   invalidateRegistryCache } from "./auth.js";
 import { withPageHeaders } from "./page.js";
+import { LIST_ROUTES, usersRoute } from "./blocklists.js";
 import { sipInviteRoute } from "./sip.js";
 import { replayRoute } from "./replay.js";
 
@@ -146,10 +147,11 @@ const TENANT_ROUTES = [
     if (request.method === "GET") {
       const p = await store.getPolicy();
       if (!p) fail("policy", "not_found", "policy: no policy stored for this tenant");
-      return json(p);
+      return json(p, 200, { etag: `"${p.version}"` });
     }
     const doc = await readJson(request, { limit: LIMITS.policyBytes, field: "policy" });
-    return fromStore(await store.putPolicy(doc, nowIso()));
+    const r = await store.putPolicy(doc, nowIso(), request.headers.get("if-match"));
+    return r.error ? fromStore(r) : json(r.ok, 200, { etag: `"${r.ok.version}"` });
   } },
   { path: "decide", methods: ["POST"], postReads: true, handler: async ({ request, store }) =>
     fromStore(await store.decide(await readJson(request, { field: "event" }))) },
@@ -176,6 +178,8 @@ const TENANT_ROUTES = [
   { path: "masking/log", methods: ["GET"], params: ["limit"], handler: async ({ store, url, principal }) =>
     fromStore(await store.maskingLog(queryParam(url, "limit", { kind: "int", min: 1, max: LIMITS.logLimit, fallback: 100 }),
       viewer(principal))) },
+  // Blocklists (Kazoo-shaped), account selections, end-user token key, imports and exports: worker/blocklists.js.
+  ...LIST_ROUTES,
 ];
 
 async function tenantDataRoute(request, env, url, tenant, rest) {
@@ -229,6 +233,11 @@ async function tenantsTree(request, env, url, segs) {
   const tenant = tenantId(raw);
   if (rest.length === 0) return tenantRoute(request, env, url, tenant);
   if (rest[0] === "keys" && rest.length <= 2) return keysRoute(request, env, url, tenant, rest[1] === undefined ? undefined : pathSegment(rest[1], "key"));
+  // Users' blocklists (Wazo-shaped): end-user tokens or API keys, checked there.
+  if (rest[0] === "users") {
+    await requireTenantExists(env, tenant);
+    return usersRoute(request, env, url, tenant, rest.slice(1), tenantStore(env, tenant));
+  }
   return tenantDataRoute(request, env, url, tenant, rest.join("/"));
 }
 

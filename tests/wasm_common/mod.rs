@@ -15,6 +15,11 @@ pub const VECTOR_FILES: &[(&str, &str)] = &[
     ("entries.json", include_str!("../vectors/entries.json")),
     ("decide.json", include_str!("../vectors/decide.json")),
     ("engine.json", include_str!("../vectors/engine.json")),
+    ("lookup.json", include_str!("../vectors/lookup.json")),
+    ("rows.json", include_str!("../vectors/rows.json")),
+    ("split.json", include_str!("../vectors/split.json")),
+    ("import.json", include_str!("../vectors/import.json")),
+    ("prefix.json", include_str!("../vectors/prefix.json")),
     // SIP (the INVITE answer, the identity trust boundary)
     ("sip_invite.json", include_str!("../vectors/sip_invite.json")),
     ("sip_invite_flat.json", include_str!("../vectors/sip_invite_flat.json")),
