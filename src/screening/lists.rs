@@ -41,6 +41,15 @@ impl E164 {
         E164::from_digits(s.strip_prefix('+')?.as_bytes())
     }
 
+    /// A key as stored and printed: `+digits`, or `0000000000` for the zero entry ([`E164::ZERO`]).
+    pub fn parse_key(s: &str) -> Option<E164> {
+        if s == "0000000000" {
+            Some(E164::ZERO)
+        } else {
+            E164::parse(s)
+        }
+    }
+
     /// The one key of every all-zero entry (`0000000000`, `+000`): Kazoo users list `0000000000` to block
     /// callers presenting an all-zero number (seed 001), and any caller number that passes Kazoo's zero test
     /// (`^\+?00+$`) looks this key up. Printed as `0000000000`.

@@ -17,7 +17,7 @@ use crate::policy::trust::SourceTrust;
 use crate::policy::{validate_policy, Account, Allowlist, Blocklist, Policy, User};
 use crate::privacy::Requested;
 use crate::screening::lists::{NumberEntry, PrefixEntry, UserEntry, E164};
-use crate::screening::rules::{read_caller, screen, Context, Screening, ScreeningIndex};
+use crate::screening::rules::{list_key, read_caller, screen, Context, Screening, ScreeningIndex};
 use crate::trace::Trace;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -109,7 +109,12 @@ pub(crate) fn lookup_keys(
     }
     // The trace of this read is thrown away: the decision reads the caller again and traces it there.
     let caller = read_caller(event, account, trust, &mut Trace::default()).e164;
-    let keys = caller.as_deref().map(prefixes).unwrap_or_default();
+    let keys = match (&caller, list_key(event, caller.as_deref())) {
+        (Some(e164), _) => prefixes(e164),
+        // A zero caller number: only the zero entry of the blocklists.
+        (None, Some(zero)) => vec![zero.to_string()],
+        (None, None) => vec![],
+    };
     LookupKeys { lists: consulted(policy, account, user), caller, keys }
 }
 
@@ -128,7 +133,7 @@ pub fn read_rows(v: &Value) -> Result<Vec<Row>, Problems> {
     let mut rows = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         match Row::deserialize(item) {
-            Ok(r) if E164::parse(&r.e164).is_some() => rows.push(r),
+            Ok(r) if E164::parse_key(&r.e164).is_some() => rows.push(r),
             Ok(r) => errs.push(Error::new(
                 format!("rows[{i}].e164"),
                 "invalid_key",
@@ -166,7 +171,7 @@ pub(crate) fn screen_rows(
     let of = |list: String, kind: Kind| {
         rows.iter()
             .filter(move |r| r.list == list && r.kind == kind)
-            .filter_map(|r| Some((r, E164::parse(&r.e164)?)))
+            .filter_map(|r| Some((r, E164::parse_key(&r.e164)?)))
     };
     let numbers = |list: String| -> Vec<NumberEntry> {
         of(list, Kind::Number)

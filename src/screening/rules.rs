@@ -259,11 +259,7 @@ pub fn screen(event: &CallEvent, cx: &Context<'_>, trace: &mut Trace) -> Option<
     let ai = cx.index.accounts.get(&cx.account.id).unwrap_or(&empty);
     let mut caller = read_caller(event, cx.account, cx.trust, trace);
     detect_anonymous(event, cx, &mut caller, trace);
-    // A zero caller number looks up the zero entry (`0000000000`) of the blocklists.
-    let key = caller.e164.as_deref().and_then(E164::parse).or_else(|| {
-        let raw = event.caller_number.trim();
-        (caller.e164.is_none() && is_zero_number(raw)).then_some(E164::ZERO)
-    });
+    let key = list_key(event, caller.e164.as_deref());
     let stir = stir_verification(event, cx, caller.e164.as_deref(), trace);
     let verdict = |rule: Rule, list: Option<ListRef>, entry: Option<EntryRef>, caller: Caller| {
         let (action, sip_code, prompt) = match rule {
@@ -488,6 +484,15 @@ fn finish(s: Screening, trace: &mut Trace) -> Screening {
 /// Rewrites (first matching `in_callerid` rule) and normalises the caller number with the account's
 /// country; when the caller number is not a phone number, falls back to the identity headers
 /// (`P-Asserted-Identity`, `P-Preferred-Identity`, `Remote-Party-ID`) — only those of a trusted source.
+/// The key a caller is looked up by in the lists: its E.164 number or, for a zero caller number, the zero entry
+/// (`0000000000`) an account blocklist may hold (seed 001). One rule for the compiled index and for rows.
+pub(crate) fn list_key(event: &CallEvent, e164: Option<&str>) -> Option<E164> {
+    e164.and_then(E164::parse).or_else(|| {
+        let raw = event.caller_number.trim();
+        (e164.is_none() && is_zero_number(raw)).then_some(E164::ZERO)
+    })
+}
+
 pub(crate) fn read_caller(
     event: &CallEvent,
     account: &Account,

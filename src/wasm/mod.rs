@@ -499,7 +499,7 @@ export interface ListRow { list: string; kind: "number" | "prefix"; e164: string
 /** What storage fetches for one call: the rows of `lists` whose key is in `keys`. */
 export interface LookupKeys { lists: string[]; caller: string | null; keys: string[]; }
 /** How `parseImport` reads a batch of lines. */
-export interface ImportOptions { format: "csv" | "ndjson"; header?: string | null; country?: string | null; first_line: number; }
+export interface ImportOptions { format: "csv" | "ndjson"; header?: string | null; country?: string | null; list?: "blocklist" | "user"; first_line: number; }
 export interface ImportBatch { entries: Array<{ line: number; e164: string; written: string; label: string | null }>; problems: Array<{ line: number; field: string; code: string; message: string }>; }
 /** A policy document split into settings and rows. */
 export interface SplitPolicy { settings: PolicyInput; rows: ListRow[]; replaced: string[]; }
