@@ -9,6 +9,7 @@ for b in benches/*.rs; do
   printf '\n== cargo bench --bench %s\n' "$name"
   cargo bench -q --bench "$name"
 done
+scripts/setup-sip.sh  # Kamailio for bench/sip-hop.mjs
 for b in bench/*.mjs; do
   printf '\n== node %s\n' "$b"
   node "$b"

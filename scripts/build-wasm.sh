@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/wasm-env.sh
+scripts/build-console.sh
 
 "$WASM_CARGO" build -q --profile wasm --target wasm32-unknown-unknown --lib "${WASM_BUILD_STD[@]}"
 raw="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm/cidguard.wasm"

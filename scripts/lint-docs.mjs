@@ -4,7 +4,7 @@
 //   separator); a row-like line (`| … |`) that belongs to no table (e.g. after a blank line that split a table)
 //   is reported too;
 // - every function the docs name as code (`name(` in a code span) must exist in the code (src/, build/, worker/,
-//   www/), so the docs never describe a removed or imagined function.
+//   www/, and integrations/ for the SIP server configs), so the docs never describe a removed or imagined function.
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
@@ -68,14 +68,14 @@ function sources(dir) {
   return readdirSync(dir).flatMap((f) => {
     const p = join(dir, f);
     if (statSync(p).isDirectory()) return sources(p);
-    return /\.(rs|js|mjs|html)$/.test(f) ? [readFileSync(p, "utf8")] : [];
+    return /\.(rs|js|mjs|html|cfg)$/.test(f) ? [readFileSync(p, "utf8")] : [];
   });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const root = new URL("..", import.meta.url).pathname;
   const files = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
-  const code = ["src", "build", "worker", "www"].flatMap((d) => sources(join(root, d))).join("\n");
+  const code = ["src", "build", "worker", "www", "integrations"].flatMap((d) => sources(join(root, d))).join("\n");
   let bad = 0;
   let tables = 0;
   let functions = 0;

@@ -22,6 +22,7 @@ step "docs: Markdown tables render, named functions exist (README.md, docs/)"
 node scripts/lint-docs.mjs
 step "JS suites (Node, workerd, worker HTTP, Chromium end to end)"
 node --test --test-concurrency=1 tests/js/*.test.mjs
+scripts/test-sip.sh
 step "the work tree is as it was"
 tree_after=$(git status --porcelain 2>/dev/null; git diff 2>/dev/null | sha256sum)
 if [ "$tree_before" != "$tree_after" ]; then

@@ -26,7 +26,7 @@ fn policy_with(level: &str, mode: &str) -> Value {
     json!({
         "system": {"privacy_mode": at("system")},
         "accounts": [{"id": "acc", "country": "FR", "privacy_mode": at("account")}],
-        "resources": [{"id": "carrier-a", "privacy_mode": at("resource"),
+        "resources": [{"id": "carrier-a", "privacy_mode": at("resource"), "trusted": true,
                        "gateways": [{"id": "gw-1"}, {"id": "gw-2", "privacy_mode": at("gateway")}]}]
     })
 }
@@ -293,7 +293,9 @@ fn sources_are_ored_and_all_reported() {
 
 #[test]
 fn sip_mode_signals_instead_of_anonymising() {
-    let p = json!({"accounts": [{"id": "acc", "country": "FR"}], "resources": [{"id": "trusted", "privacy_mode": "sip"}]});
+    let p = json!({"accounts": [{"id": "acc", "country": "FR"}],
+                   "resources": [{"id": "trusted", "privacy_mode": "sip", "trusted": true},
+                                 {"id": "untrusted", "privacy_mode": "sip"}]});
     let d = decide(
         &p,
         &json!({"direction": "outbound", "account": "acc", "caller_name": "Alice", "caller_number": "+33639981234",
@@ -304,6 +306,17 @@ fn sip_mode_signals_instead_of_anonymising() {
     let pai = s.p_asserted_identity.as_ref().unwrap();
     assert_eq!((pai.display.as_deref(), pai.user.as_deref()), (Some("Alice"), Some("+33639981234")));
     assert_eq!((s.from_display.as_str(), s.from_user.as_str()), ("Alice", "+33639981234"));
+
+    // The real caller ID goes in P-Asserted-Identity only towards a trusted carrier (Kazoo's `sip` caveat).
+    let d = decide(
+        &p,
+        &json!({"direction": "outbound", "account": "acc", "caller_name": "Alice", "caller_number": "+33639981234",
+        "dialled_number": "*67+14155550100", "resource": "untrusted"}),
+    );
+    assert_eq!(d.presentation.sip.privacy_header, Some("id"));
+    assert_eq!(d.presentation.sip.p_asserted_identity, None);
+    let line = d.trace.of("privacy.sip").next().unwrap();
+    assert!(line.detail.contains("resource untrusted is not a trusted carrier"), "{}", line.detail);
 }
 
 #[test]

@@ -8,7 +8,8 @@ use serde_json::{json, Value};
 fn policy() -> Value {
     json!({
         "system": {"check_additional_anonymous_cid_names": true, "check_additional_anonymous_cid_numbers": true,
-                   "anonymous_cid_numbers": ["0000000000", "anonymous"]},
+                   "anonymous_cid_numbers": ["0000000000", "anonymous"],
+                   "trusted_peers": [{"address": "192.0.2.0/24", "label": "carrier"}]},
         "accounts": [
             {"id": "acc-fr", "country": "FR", "blocklists": ["spam", "premium"],
              "in_callerid": [{"match": "+33.", "strip": 0}, {"match": "XXXXXXXXX", "add": "0"}],
@@ -255,9 +256,20 @@ fn in_callerid_rewrites_before_normalising() {
 fn p_asserted_identity_is_screened_when_the_caller_number_is_not_a_number() {
     let e = engine();
     let ev = json!({"direction": "inbound", "account": "acc-fr", "caller_number": "unknown",
+                    "source": {"address": "192.0.2.10"},
                     "sip": {"p_asserted_identity": "<sip:+33639981234@carrier.example;user=phone>"}});
     let s = screen(&e, &ev);
     assert_eq!((s.rule, s.caller.source), (Rule::AccountBlocklist, Some("p_asserted_identity")));
+    // The same header from an untrusted source (or none) names nobody: ignored, and the trace says so.
+    for source in [json!({"address": "203.0.113.10"}), Value::Null] {
+        let mut untrusted = ev.clone();
+        untrusted["source"] = source;
+        let d = e.screen_json(&untrusted).unwrap();
+        let s = d.screening.unwrap();
+        assert_eq!((s.rule, s.caller.source), (Rule::NoMatch, None));
+        let ignored = d.trace.of("trust.identity").next().unwrap();
+        assert!(ignored.detail.starts_with("P-Asserted-Identity +33639981234 ignored"), "{}", ignored.detail);
+    }
     // A number that cannot be read is not matched (fail open), and the trace says why.
     let d = e.screen_json(&inbound("acc-fr", "hello")).unwrap();
     assert_eq!(d.screening.unwrap().rule, Rule::NoMatch);

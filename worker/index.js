@@ -9,6 +9,8 @@ import { requireTenant, requireTenantExists, requireOperator, configuredTenants,
   invalidateRegistryCache } from "./auth.js";
 import { withPageHeaders } from "./page.js";
 import { OPENAPI, isApiPath, requireOperation } from "./openapi.js";
+import { sipInviteRoute } from "./sip.js";
+import { replayRoute } from "./replay.js";
 
 export { TenantStore } from "./tenant.js";
 export { TenantRegistry } from "./registry.js";
@@ -150,6 +152,7 @@ const TENANT_ROUTES = [
   } },
   { path: "decide", methods: ["POST"], postReads: true, handler: async ({ request, store }) =>
     fromStore(await store.decide(await readJson(request, { field: "event" }))) },
+  { path: "sip/invite", methods: ["POST"], postReads: true, params: ["format"], handler: sipInviteRoute },
   { path: "masking/credentials", methods: ["GET", "PUT"], handler: async ({ request, store }) => {
     if (request.method === "GET") return fromStore(await store.getMaskingCredentials());
     return fromStore(await store.putMaskingCredentials(await readJson(request, { field: "credentials" }), nowIso()));
@@ -166,6 +169,8 @@ const TENANT_ROUTES = [
   } },
   { path: /^masking\/sessions\/([^/]+)\/close$/, methods: ["POST"], handler: async ({ store, match }) =>
     fromStore(await store.closeSession(pathSegment(match[1], "session"), nowSeconds(), nowIso())) },
+  // What-if replay of a call log against the stored policy (streamed; worker/replay.js). Changes nothing.
+  { path: "replay", methods: ["POST"], postReads: true, handler: replayRoute },
   { path: "masking/log", methods: ["GET"], params: ["limit"], handler: async ({ store, url }) =>
     fromStore(await store.maskingLog(queryParam(url, "limit", { kind: "int", min: 1, max: LIMITS.logLimit, fallback: 100 }))) },
 ];

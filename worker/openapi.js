@@ -174,6 +174,49 @@ const schemas = {
     stored: bool("false for a retried delivery (acknowledged, not stored again)."),
     call: str("The correlation id it is kept under."),
   }),
+  SipInvite: {
+    type: "object",
+    required: ["direction", "account"],
+    description: "An INVITE as a SIP server sees it: raw header values, source peer, direction, account " +
+      "(docs/integrations.md); the core parses and validates it.",
+    properties: {
+      direction: { enum: ["inbound", "outbound", "internal"] },
+      account: str(),
+      user: str(),
+      resource: str(),
+      gateway: str(),
+      source: { type: "object", properties: { address: str(), peer: str() } },
+      request_uri: str(),
+      from: str(),
+      to: str(),
+      p_asserted_identity: str(),
+      p_preferred_identity: str(),
+      remote_party_id: str(),
+      privacy: str(),
+      identity: str(),
+    },
+  },
+  SipAnswer: obj({
+    action: { enum: ["reject", "continue"] },
+    code: nullable(int("433 or 603 for a rejection.")),
+    reason: nullable(str("The reason phrase for a rejection.")),
+    prompt: nullable(str()),
+    from: { oneOf: [obj({ display: str(), uri: str() }, ["display", "uri"], { closed: false }), { type: "null" }] },
+    request_uri: nullable(str()),
+    set: { type: "object", additionalProperties: str(), description: "Headers to set (after removing `remove`)." },
+    remove: arrayOf(str(), "Headers to remove."),
+    trace: ref("Trace"),
+  }, ["action", "code", "reason", "from", "request_uri", "set", "remove", "trace"], { closed: false }),
+  ReplayLine: {
+    description: "One line of the replay's NDJSON answer: progress, then the report (or an error if the log breaks off).",
+    oneOf: [
+      obj({ progress: obj({ lines: int(), calls: int(), changed: int(), problems: int() }, ["lines", "calls"], { closed: false }) }),
+      obj({ report: obj({ version: int("The stored policy's version.", { minimum: 1 }), calls: int(), changed_total: int(),
+        changed: arrayOf({ type: "object" }), before: { type: "object" }, after: { type: "object" }, buckets: {} },
+      ["version", "calls", "changed_total", "changed"], { closed: false }) }),
+      ref("Error"),
+    ],
+  },
   OpenApi: obj({ openapi: { const: "3.1.0" }, info: { type: "object" }, paths: { type: "object" } },
     ["openapi", "info", "paths"], { closed: false }),
 };
@@ -211,12 +254,13 @@ const PARAMS = {
 
 /**
  * One operation: `auth` (public | operator | tenant | infobip), path parameters by name (PARAMS), `query`
- * parameters, an optional JSON `body` schema (with its limit for the 413), the success `status` and `schema`,
+ * parameters, an optional `body` schema (JSON unless `bodyType`), the success `status` and its JSON `schema` (or
+ * a whole `content` map for other media types; `x-item-schema` describes each line of an NDJSON stream),
  * and the error statuses it may answer besides the ones that follow from the rest (400 unless `input: false`:
  * unknown query parameters; 401/404 from auth; 403 for writes on tenant routes; 413/415 with a body).
  */
-function op({ id, summary, tags, auth, path = [], query = [], body, status = 200, schema, description, errors = [],
-  write = false, headers, contentType = "application/json", input = true }) {
+function op({ id, summary, tags, auth, path = [], query = [], body, bodyType = "application/json", status = 200, schema,
+  content, description, errors = [], write = false, headers, input = true }) {
   const codes = new Set([...(input ? [400] : []), ...errors]);
   if (auth !== "public") codes.add(401);
   if (auth === "tenant" || auth === "infobip" || path.includes("tenant")) codes.add(404);
@@ -227,9 +271,9 @@ function op({ id, summary, tags, auth, path = [], query = [], body, status = 200
     security: SECURITY[auth],
     parameters: [...path.map((p) => ({ $ref: `#/components/parameters/${p}` })), ...query],
   };
-  if (body) o.requestBody = { required: true, content: { "application/json": { schema: body } } };
+  if (body) o.requestBody = { required: true, content: { [bodyType]: { schema: body } } };
   const ok = { description: summary };
-  if (schema) ok.content = { [contentType]: { schema } };
+  if (schema || content) ok.content = content ?? { "application/json": { schema } };
   if (headers) ok.headers = headers;
   o.responses = { [status]: ok };
   for (const c of [...codes].sort()) o.responses[c] = { $ref: `#/components/responses/E${c}` };
@@ -289,6 +333,24 @@ const paths = {
     post: op({ id: "decide", summary: "Decide a call: presentation, screening verdict, trace", tags: ["policy"], auth: "tenant",
       path: ["tenant"], body: ref("CallEvent"), schema: ref("Decision"), errors: [409],
       description: "Read-only keys may ask: a decision changes nothing. 409 `not_configured` before a policy is stored." }),
+  },
+  "/v1/tenants/{tenant}/sip/invite": {
+    post: op({ id: "sipInvite", summary: "The SIP-facing decision for one INVITE: reject, or the headers to set and remove",
+      tags: ["policy"], auth: "tenant", path: ["tenant"], body: ref("SipInvite"), errors: [409],
+      description: "Read-only keys may ask (docs/integrations.md). `?format=flat` answers `key=value` lines.",
+      query: [queryString("format", "`json` (default) or `flat` (text/plain lines).", { enum: ["json", "flat"] })],
+      content: { "application/json": { schema: ref("SipAnswer") },
+        "text/plain": { schema: str("`action=…`, `from_display=…`, `set.<Header>=…`, `remove=…` lines.") } } }),
+  },
+  "/v1/tenants/{tenant}/replay": {
+    post: op({ id: "replay", summary: "What-if replay of a call log under a candidate policy (streamed)", tags: ["policy"],
+      auth: "tenant", path: ["tenant"], errors: [409], bodyType: "text/csv",
+      body: str("First line: `{\"candidate\": <policy>, \"options\"?: {…}}` as one line of JSON; then the call log as " +
+        "CSV with a header row (docs/console.md, \"What-if replay\"). 512 MiB at most."),
+      description: "Read-only keys may ask: it changes nothing. Bad input found before streaming is an ordinary 4xx; " +
+        "409 `not_configured` before a policy is stored.",
+      content: { "application/x-ndjson": { schema: str("NDJSON: `{\"progress\"}` lines, then `{\"report\"}`."),
+        "x-item-schema": ref("ReplayLine") } } }),
   },
   "/v1/tenants/{tenant}/masking/credentials": {
     get: op({ id: "getMaskingCredentials", summary: "Read the Infobip credentials (never the key)", tags: ["masking"],

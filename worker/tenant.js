@@ -94,6 +94,13 @@ export class TenantStore extends DurableObject {
     return r.ok !== undefined ? { ok: { version: this.engineVersion, ...r.ok } } : r;
   }
 
+  /** The SIP-facing decision for an INVITE (`flat`: the key=value text form instead of the JSON answer). */
+  decideInvite(invite, flat) {
+    const engine = this.currentEngine();
+    if (!engine) return { error: { field: "policy", code: "not_configured", message: "policy: no policy stored for this tenant (PUT /v1/tenants/{tenant}/policy first)" } };
+    return result(() => (flat ? engine.decideInviteFlat(invite) : engine.decideInvite(invite)));
+  }
+
   // ---- number masking (worker/masking.js) ----
 
   putMaskingCredentials(creds, nowIso) {

@@ -4,6 +4,7 @@
 //! `tests/vectors/` name them, and the native runner finds them in [`EXPORTS`]. So every runtime runs the same
 //! argument checks and is held to the same answers.
 
+pub mod console;
 pub mod masking;
 
 use crate::error::{Error, Problems};
@@ -58,6 +59,9 @@ pub const EXPORTS: &[(&str, Export)] = &[
     ("screenCall", screen_call),
     ("decide", decide),
     ("Engine.decide", |args| engine_decide(&engine(args)?, rest(args))),
+    // SIP
+    ("Engine.decideInvite", |args| engine_decide_invite(&engine(args)?, rest(args))),
+    ("Engine.decideInviteFlat", |args| engine_decide_invite_flat(&engine(args)?, rest(args))),
     ("normalizeEntry", normalize_entry),
     // Masking
     ("verifySignature", masking::verify_signature),
@@ -76,6 +80,9 @@ pub const EXPORTS: &[(&str, Export)] = &[
     ("MaskingState.handleCallback", |args| {
         masking::state_handle_callback(&masking::state(args)?, rest(args))
     }),
+    ("poolStates", console::pool_states),
+    // What-if replay
+    ("replay", console::replay),
 ];
 
 /// Calls the export named `function` with positional JSON `args`, as the JS export of that name would be
@@ -162,4 +169,14 @@ pub fn decide(args: &[Value]) -> Exported {
 /// `engine.decide(event)`.
 pub fn engine_decide(engine: &Engine, args: &[Value]) -> Exported {
     json(engine.decide_json(arg(args, 0, "event")?))
+}
+
+/// `engine.decideInvite(invite)`: the answer to an INVITE, ready for a SIP server to apply.
+pub fn engine_decide_invite(engine: &Engine, args: &[Value]) -> Exported {
+    json(crate::sip::decide_invite(engine, arg(args, 0, "invite")?))
+}
+
+/// `engine.decideInviteFlat(invite)`: the same answer as `key=value` lines (a JSON string).
+pub fn engine_decide_invite_flat(engine: &Engine, args: &[Value]) -> Exported {
+    json(crate::sip::decide_invite(engine, arg(args, 0, "invite")?).map(|a| a.to_flat()))
 }

@@ -16,6 +16,7 @@ pub mod payload;
 pub mod route;
 pub mod session;
 pub mod signature;
+pub mod states;
 
 pub use allocate::{pool_size, read_pool, Allocation, PoolNumber, PoolSize, PoolSizing};
 pub use config::{AllocationRules, GeoMatch, MaskingConfig};
@@ -27,3 +28,4 @@ pub use payload::{
 pub use route::{MaskingState, RouteOutcome, Routing, Webhook};
 pub use session::{read_sessions, Fallback, Participant, Session, SessionStatus};
 pub use signature::{sign, verify, Credentials, Signed, Verified, WebhookKind};
+pub use states::{pool_states, PoolStates};

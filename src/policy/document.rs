@@ -6,6 +6,7 @@
 
 use crate::error::{Error, Problems};
 use crate::policy::reader::{named_enum, object, type_error, Obj};
+use crate::policy::trust::{read_trusted_peers, TrustedPeer};
 use crate::screening::lists::{
     check_duplicates, read_number, read_prefix, read_user_entry, NumberEntry, PrefixEntry, UserEntry,
 };
@@ -80,6 +81,9 @@ pub struct System {
     /// Also treat a caller number in `anonymous_cid_numbers` (case-insensitive, exact) as anonymous.
     pub check_additional_anonymous_cid_numbers: bool,
     pub anonymous_cid_numbers: Vec<String>,
+    /// The SIP peers whose identity headers (PAI, PPI, RPID) are believed (`policy::trust`); empty: none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub trusted_peers: Vec<TrustedPeer>,
 }
 
 /// An account (tenant).
@@ -135,6 +139,9 @@ pub struct Blocklist {
 pub struct Resource {
     pub id: String,
     pub privacy_mode: Option<PrivacyMode>,
+    /// Whether this carrier may receive the real caller ID in `P-Asserted-Identity` (default: no).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trusted: Option<bool>,
     pub gateways: Vec<Gateway>,
 }
 
@@ -143,6 +150,9 @@ pub struct Resource {
 pub struct Gateway {
     pub id: String,
     pub privacy_mode: Option<PrivacyMode>,
+    /// Overrides the resource's `trusted` for this gateway when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trusted: Option<bool>,
 }
 
 /// The default anonymised caller name (Kazoo docs).
@@ -203,6 +213,7 @@ impl Default for System {
             anonymous_cid_names: vec!["anonymous".to_owned(), "restricted".to_owned()],
             check_additional_anonymous_cid_numbers: false,
             anonymous_cid_numbers: vec![DEFAULT_ANONYMOUS_NUMBER.to_owned()],
+            trusted_peers: Vec::new(),
         }
     }
 }
@@ -262,6 +273,7 @@ const SYSTEM_KEYS: &[&str] = &[
     "anonymous_cid_names",
     "check_additional_anonymous_cid_numbers",
     "anonymous_cid_numbers",
+    "trusted_peers",
 ];
 const ACCOUNT_KEYS: &[&str] = &[
     "id",
@@ -276,8 +288,8 @@ const ACCOUNT_KEYS: &[&str] = &[
     "users",
 ];
 const BLOCKLIST_KEYS: &[&str] = &["id", "name", "country", "numbers", "prefixes", "block_anonymous"];
-const RESOURCE_KEYS: &[&str] = &["id", "privacy_mode", "gateways"];
-const GATEWAY_KEYS: &[&str] = &["id", "privacy_mode"];
+const RESOURCE_KEYS: &[&str] = &["id", "privacy_mode", "trusted", "gateways"];
+const GATEWAY_KEYS: &[&str] = &["id", "privacy_mode", "trusted"];
 
 fn read_policy(v: &Value, errs: &mut Vec<Error>) -> Policy {
     let mut policy = Policy {
@@ -381,6 +393,7 @@ fn read_system(v: &Value, path: &str, errs: &mut Vec<Error>) -> System {
     if let Some(numbers) = read_cid_strings(&o, "anonymous_cid_numbers", errs) {
         sys.anonymous_cid_numbers = numbers;
     }
+    sys.trusted_peers = read_trusted_peers(&o, "trusted_peers", errs);
     sys
 }
 
@@ -712,15 +725,17 @@ fn read_resource(v: &Value, path: &str, errs: &mut Vec<Error>) -> Option<Resourc
     let o = object(v, path, RESOURCE_KEYS, errs)?;
     let id = read_id(&o, errs);
     let privacy_mode = o.choice("privacy_mode", errs);
+    let trusted = o.bool("trusted", errs);
     let gateways = read_list(&o, "gateways", errs, read_gateway);
-    Some(Resource { id: id?, privacy_mode, gateways })
+    Some(Resource { id: id?, privacy_mode, trusted, gateways })
 }
 
 fn read_gateway(v: &Value, path: &str, errs: &mut Vec<Error>) -> Option<Gateway> {
     let o = object(v, path, GATEWAY_KEYS, errs)?;
     let id = read_id(&o, errs);
     let privacy_mode = o.choice("privacy_mode", errs);
-    Some(Gateway { id: id?, privacy_mode })
+    let trusted = o.bool("trusted", errs);
+    Some(Gateway { id: id?, privacy_mode, trusted })
 }
 
 #[cfg(test)]

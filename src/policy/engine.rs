@@ -1,9 +1,10 @@
 //! The one entry point for the worker and the admin page: an [`Engine`] is built once per policy version
 //! (validation, then the screening index) and then decides any number of calls: privacy detection once,
-//! screening (inbound calls), presentation, all appended to one trace.
+//! the trust of the call's source, screening (inbound calls), presentation, all appended to one trace.
 
 use crate::error::{Error, Problems};
-use crate::policy::event::{read_event, CallEvent};
+use crate::policy::event::{read_event, CallEvent, Direction};
+use crate::policy::trust::{carrier_trusted, source_trust, SourceTrust};
 use crate::policy::{validate_policy, Policy, User};
 use crate::privacy::{detect, present_detected, Detected, Presentation, Requested, Scope};
 use crate::screening::{resolve_user, screen, Context, Screening, ScreeningIndex};
@@ -46,6 +47,7 @@ struct Prepared<'e> {
     scope: Scope<'e>,
     user: Option<&'e User>,
     detected: Detected,
+    trust: SourceTrust,
     trace: Trace,
 }
 
@@ -95,15 +97,15 @@ impl Engine {
 
     /// Screens only a call (null screening for calls that are not inbound).
     pub fn screen_event(&self, event: &CallEvent) -> Result<ScreeningDecision, Error> {
-        let mut p = self.prepare(event)?;
-        let screening = self.screen(event, &p.scope, p.user, &p.detected.requested, &mut p.trace);
-        Ok(ScreeningDecision { screening, trace: p.trace })
+        let Prepared { scope, user, detected, trust, mut trace } = self.prepare(event)?;
+        let screening = self.screen(event, &scope, user, &detected.requested, &trust, &mut trace);
+        Ok(ScreeningDecision { screening, trace })
     }
 
     /// Decides a call: privacy detection, screening, presentation, with one trace.
     pub fn decide(&self, event: &CallEvent) -> Result<Decision, Error> {
-        let Prepared { scope, user, detected, mut trace } = self.prepare(event)?;
-        let screening = self.screen(event, &scope, user, &detected.requested, &mut trace);
+        let Prepared { scope, user, detected, trust, mut trace } = self.prepare(event)?;
+        let screening = self.screen(event, &scope, user, &detected.requested, &trust, &mut trace);
         let presentation = present_detected(event, &scope, detected, &mut trace);
         Ok(Decision { presentation, screening, trace })
     }
@@ -112,8 +114,25 @@ impl Engine {
         let scope = Scope::resolve(&self.policy, event)?;
         let user = resolve_user(scope.account, event)?;
         let mut trace = Trace::default();
+        let trust = self.source_trust(event);
         let detected = detect(event, scope.system, &mut trace);
-        Ok(Prepared { scope, user, detected, trace })
+        Ok(Prepared { scope, user, detected, trust, trace })
+    }
+
+    /// Whether the call's source is a trusted peer of the policy (`system.trusted_peers`): only then are its
+    /// identity headers (PAI, PPI, RPID) believed.
+    pub fn source_trust(&self, event: &CallEvent) -> SourceTrust {
+        source_trust(&self.policy.system.trusted_peers, event.source.as_ref())
+    }
+
+    /// For an outbound call through a resource: whether that carrier (its gateway, else the resource) is trusted
+    /// with the real caller ID. `None` for other calls.
+    pub fn carrier_trusted(&self, event: &CallEvent) -> Result<Option<bool>, Error> {
+        if event.direction != Direction::Outbound || event.resource.is_none() {
+            return Ok(None);
+        }
+        let scope = Scope::resolve(&self.policy, event)?;
+        Ok(Some(carrier_trusted(scope.resource, scope.gateway)))
     }
 
     fn screen(
@@ -122,10 +141,17 @@ impl Engine {
         scope: &Scope<'_>,
         user: Option<&User>,
         requested: &Requested,
+        trust: &SourceTrust,
         trace: &mut Trace,
     ) -> Option<Screening> {
-        let cx =
-            Context { policy: &self.policy, index: &self.index, account: scope.account, user, requested };
+        let cx = Context {
+            policy: &self.policy,
+            index: &self.index,
+            account: scope.account,
+            user,
+            requested,
+            trust,
+        };
         screen(event, &cx, trace)
     }
 }

@@ -7,6 +7,8 @@
 
 use crate::error::{Error, Problems};
 use crate::policy::reader::{named_enum, object, type_error, unknown_value, Obj};
+use crate::policy::trust::{read_source, Source};
+use crate::sip::header::{check_identity, parse_name_addrs, parse_privacy, NameAddr};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -124,6 +126,7 @@ pub struct SipFacts {
     /// `Privacy` header tokens, lower-cased, in order.
     pub privacy: Option<Vec<String>>,
     pub p_asserted_identity: Option<Identity>,
+    pub p_preferred_identity: Option<Identity>,
     pub remote_party_id: Option<RemotePartyId>,
     pub presentation: Option<AsteriskPresentation>,
 }
@@ -142,6 +145,12 @@ pub struct CallEvent {
     pub gateway: Option<String>,
     pub destination_user: Option<String>,
     pub sip: SipFacts,
+    /// Where the call came from (peer id, address): decides whether its identity headers are believed.
+    pub source: Option<Source>,
+    /// The STIR `Identity` header (RFC 8224), raw; checked for shape only, its meaning is read elsewhere.
+    pub identity: Option<String>,
+    /// The `verstat` parameter (3GPP TS 24.229) of the PAI or From URI, raw.
+    pub verstat: Option<String>,
 }
 
 const EVENT_KEYS: &[&str] = &[
@@ -156,14 +165,18 @@ const EVENT_KEYS: &[&str] = &[
     "gateway",
     "destination_user",
     "sip",
+    "source",
+    "identity",
+    "verstat",
 ];
-const SIP_KEYS: &[&str] = &["privacy", "p_asserted_identity", "remote_party_id", "presentation"];
+const SIP_KEYS: &[&str] =
+    &["privacy", "p_asserted_identity", "p_preferred_identity", "remote_party_id", "presentation"];
 
 /// Longest caller name accepted (SIP display names are short; this bounds work on hostile input).
 const MAX_NAME: usize = 256;
 /// Longest number or SIP header value accepted.
 const MAX_NUMBER: usize = 64;
-const MAX_HEADER: usize = 1024;
+const MAX_HEADER: usize = crate::sip::header::MAX_HEADER;
 
 /// Reads and checks a call event, reporting every problem with its path.
 pub fn read_event(v: &Value) -> Result<CallEvent, Problems> {
@@ -190,6 +203,15 @@ fn read(v: &Value, errs: &mut Vec<Error>) -> Option<CallEvent> {
     let gateway = o.str_len("gateway", 1, 128, errs).map(str::to_owned);
     let destination_user = o.str_len("destination_user", 1, 128, errs).map(str::to_owned);
     let sip = o.get("sip").map(|s| read_sip(s, &o.path("sip"), errs)).unwrap_or_default();
+    let source = o.get("source").map(|s| read_source(s, &o.path("source"), errs));
+    let identity = o.str_len("identity", 1, MAX_HEADER, errs).and_then(|s| match check_identity(s) {
+        Ok(()) => Some(s.trim().to_owned()),
+        Err(m) => {
+            errs.push(Error::new(o.path("identity"), "malformed", m));
+            None
+        }
+    });
+    let verstat = o.str_len("verstat", 1, 128, errs).map(str::to_owned);
 
     if let Some(d) = direction {
         if d != Direction::Outbound {
@@ -226,6 +248,9 @@ fn read(v: &Value, errs: &mut Vec<Error>) -> Option<CallEvent> {
         gateway,
         destination_user,
         sip,
+        source,
+        identity,
+        verstat,
     })
 }
 
@@ -237,15 +262,21 @@ fn read_sip(v: &Value, path: &str, errs: &mut Vec<Error>) -> SipFacts {
         errs.push(Error::new(o.path(key), "malformed", msg));
     };
     if let Some(s) = header("privacy", errs) {
-        match parse_privacy_tokens(s) {
+        match parse_privacy(s) {
             Ok(t) => facts.privacy = Some(t),
             Err(m) => report(&o, "privacy", m, errs),
         }
     }
     if let Some(s) = header("p_asserted_identity", errs) {
         match parse_identity(s) {
-            Ok((id, _)) => facts.p_asserted_identity = Some(id),
+            Ok(id) => facts.p_asserted_identity = Some(id),
             Err(m) => report(&o, "p_asserted_identity", m, errs),
+        }
+    }
+    if let Some(s) = header("p_preferred_identity", errs) {
+        match parse_identity(s) {
+            Ok(id) => facts.p_preferred_identity = Some(id),
+            Err(m) => report(&o, "p_preferred_identity", m, errs),
         }
     }
     if let Some(s) = header("remote_party_id", errs) {
@@ -266,107 +297,35 @@ fn read_sip(v: &Value, path: &str, errs: &mut Vec<Error>) -> SipFacts {
     facts
 }
 
-/// RFC 3261 `token` characters.
-fn is_token_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "-.!%*_+`'~".contains(c)
+/// The first identity of a header value (a PAI may carry a sip and a tel URI; the first one names the caller),
+/// and its header parameters, read by the one SIP parser ([`crate::sip::header`]).
+fn first_identity(s: &str) -> Result<NameAddr, String> {
+    parse_name_addrs(s).map(|mut ids| ids.swap_remove(0))
 }
 
-/// Splits a `Privacy` header value into lower-cased tokens (`;` separated per RFC 3323; `,` is accepted too,
-/// as several headers get folded that way; spaces around tokens are ignored). An empty value or a non-token
-/// is malformed.
-pub fn parse_privacy_tokens(s: &str) -> Result<Vec<String>, String> {
-    let mut out = Vec::new();
-    for raw in s.split([';', ',']) {
-        let t = raw.trim();
-        if t.is_empty() {
-            return Err(format!("empty privacy token in {s:?}"));
-        }
-        if !t.chars().all(is_token_char) {
-            return Err(format!("{t:?} is not a privacy token"));
-        }
-        out.push(t.to_ascii_lowercase());
-    }
-    Ok(out)
+fn identity_of(na: &NameAddr) -> Identity {
+    Identity { display: na.display.clone(), user: na.uri.user.clone() }
 }
 
-/// Parses the first `name-addr` / `addr-spec` of a header value; returns it and the text after it
-/// (header parameters, further values).
-pub fn parse_identity(s: &str) -> Result<(Identity, &str), String> {
-    let s = s.trim();
-    let (display, rest) = if let Some(quoted) = s.strip_prefix('"') {
-        let end =
-            closing_quote(quoted).ok_or_else(|| format!("unterminated quoted display name in {s:?}"))?;
-        let (name, after) = quoted.split_at(end);
-        (Some(name.replace("\\\"", "\"").replace("\\\\", "\\")), after.get(1..).unwrap_or("").trim_start())
-    } else if let Some(lt) = s.find('<') {
-        let name = s.get(..lt).unwrap_or("").trim();
-        (if name.is_empty() { None } else { Some(name.to_owned()) }, s.get(lt..).unwrap_or(""))
-    } else {
-        (None, s)
-    };
-    let (uri, rest) = if let Some(inner) = rest.strip_prefix('<') {
-        let end = inner.find('>').ok_or_else(|| format!("missing '>' in {s:?}"))?;
-        (inner.get(..end).unwrap_or(""), inner.get(end + 1..).unwrap_or(""))
-    } else if display.is_some() {
-        return Err(format!("expected <uri> after the display name in {s:?}"));
-    } else {
-        let end = rest.find([';', ',']).unwrap_or(rest.len());
-        (rest.get(..end).unwrap_or(""), rest.get(end..).unwrap_or(""))
-    };
-    let user = uri_user(uri.trim())?;
-    Ok((Identity { display, user }, rest))
-}
-
-fn closing_quote(s: &str) -> Option<usize> {
-    let mut escaped = false;
-    for (i, c) in s.char_indices() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' => escaped = true,
-            '"' => return Some(i),
-            _ => {}
-        }
-    }
-    None
-}
-
-/// The user part of a `sip:`, `sips:` or `tel:` URI (`None` for a URI without one, like `sip:host`).
-fn uri_user(uri: &str) -> Result<Option<String>, String> {
-    let (scheme, rest) =
-        uri.split_once(':').ok_or_else(|| format!("{uri:?} is not a sip:, sips: or tel: URI"))?;
-    let user = match scheme.to_ascii_lowercase().as_str() {
-        "sip" | "sips" => match rest.split_once('@') {
-            Some((user, host)) if !host.is_empty() => user.split(';').next().unwrap_or(""),
-            Some(_) => return Err(format!("missing host in {uri:?}")),
-            None => "",
-        },
-        "tel" => rest.split(';').next().unwrap_or(""),
-        _ => return Err(format!("{uri:?} is not a sip:, sips: or tel: URI")),
-    };
-    let user = user.split(':').next().unwrap_or("");
-    if user.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!("bad user part in {uri:?}"));
-    }
-    Ok(if user.is_empty() { None } else { Some(user.to_owned()) })
+/// Parses the identity of a header value (`"Name" <sip:user@host>`, `<tel:+1…>`, `sip:user@host;tag=…`).
+pub fn parse_identity(s: &str) -> Result<Identity, String> {
+    first_identity(s).map(|na| identity_of(&na))
 }
 
 /// Parses a `Remote-Party-ID` header value and its `privacy` parameter (case-insensitive).
 fn parse_rpid(s: &str) -> Result<RemotePartyId, (&'static str, String)> {
-    let (identity, rest) = parse_identity(s).map_err(|m| ("malformed", m))?;
-    let mut privacy = None;
-    let params = rest.split(',').next().unwrap_or("");
-    for p in params.split(';').map(str::trim).filter(|p| !p.is_empty()) {
-        let (name, value) = p.split_once('=').unwrap_or((p, ""));
-        if name.trim().eq_ignore_ascii_case("privacy") {
-            let value = value.trim().trim_matches('"').to_ascii_lowercase();
-            let parsed = RpidPrivacy::parse(&value).ok_or_else(|| {
+    let na = first_identity(s).map_err(|m| ("malformed", m))?;
+    let privacy = match na.param("privacy") {
+        None => None,
+        Some(v) => {
+            let value = v.trim().trim_matches('"').to_ascii_lowercase();
+            Some(RpidPrivacy::parse(&value).ok_or_else(|| {
                 let names: Vec<&str> = RpidPrivacy::ALL.iter().map(|v| v.as_str()).collect();
                 ("unknown_value", unknown_value("privacy", &value, &names).message)
-            })?;
-            privacy = Some(parsed);
+            })?)
         }
-    }
-    Ok(RemotePartyId { identity, privacy })
+    };
+    Ok(RemotePartyId { identity: identity_of(&na), privacy })
 }
 
 #[cfg(test)]
@@ -427,7 +386,7 @@ mod tests {
 
     #[test]
     fn identities_parse_in_their_usual_forms() {
-        let user = |s: &str| parse_identity(s).map(|(i, _)| i.user);
+        let user = |s: &str| parse_identity(s).map(|i| i.user);
         assert_eq!(user("<tel:+15551234567;phone-context=x>"), Ok(Some("+15551234567".into())));
         assert_eq!(user("sip:alice@example.com;tag=1"), Ok(Some("alice".into())));
         assert_eq!(user("Bob <sips:bob:pw@example.com>"), Ok(Some("bob".into())));

@@ -12,7 +12,9 @@ pub use request::{detect, Detected, Requested, Source};
 
 use crate::error::Error;
 use crate::policy::event::{CallEvent, Direction, Identity};
+use crate::policy::trust::carrier_trusted;
 use crate::policy::{Account, Gateway, Part, Policy, PrivacyMode, Resource, System};
+use crate::sip::invite::presented_user;
 use crate::trace::{Outcome, Trace};
 use serde::Serialize;
 
@@ -27,6 +29,16 @@ pub struct Scope<'p> {
 }
 
 impl<'p> Scope<'p> {
+    /// The anonymous caller name and number that replace a hidden caller ID: the account's, else the system's.
+    pub fn anonymous_values(&self) -> (&'p str, &'p str) {
+        let account = self.account;
+        let system = self.system;
+        (
+            account.anonymous_name.as_deref().unwrap_or(&system.anonymous_name),
+            account.anonymous_number.as_deref().unwrap_or(&system.anonymous_number),
+        )
+    }
+
     /// Finds the event's account, resource and gateway in the policy; an unknown one is an error naming the
     /// event field.
     pub fn resolve(policy: &'p Policy, event: &CallEvent) -> Result<Self, Error> {
@@ -104,7 +116,8 @@ pub struct SipSignal {
     /// The identity for `P-Asserted-Identity` (mode `sip` with privacy): the real caller ID, for the trusted
     /// carrier to withhold downstream.
     pub p_asserted_identity: Option<Identity>,
-    /// `From` display name and user part: the presented caller ID.
+    /// `From` display name and URI user part: the presented caller ID, the user part as E.164 when the
+    /// number reads as one in the account's country, else %-escaped (never raw text with spaces).
     pub from_display: String,
     pub from_user: String,
 }
@@ -157,24 +170,31 @@ pub fn present_detected(
         trace.push("privacy.emergency", Outcome::NotMatched, "not an emergency number");
     }
 
-    let anonymous_name = scope.account.anonymous_name.as_deref().unwrap_or(&scope.system.anonymous_name);
-    let anonymous_number =
-        scope.account.anonymous_number.as_deref().unwrap_or(&scope.system.anonymous_number);
+    let (anonymous_name, anonymous_number) = scope.anonymous_values();
     let rule = PartRule { requested: &requested, mode, emergency };
     let (caller_name, name_done) = rule.present_part(Part::Name, &event.caller_name, anonymous_name, trace);
     let (caller_number, number_done) =
         rule.present_part(Part::Number, &event.caller_number, anonymous_number, trace);
 
     let signal = requested.any() && !emergency;
-    let p_asserted_identity = (signal && mode == PrivacyMode::Sip).then(|| Identity {
+    // Outbound, the real caller ID goes only to a trusted carrier (Kazoo: `sip` mode is for carriers you trust).
+    let carrier_ok = event.direction != Direction::Outbound || carrier_trusted(scope.resource, scope.gateway);
+    let p_asserted_identity = (signal && mode == PrivacyMode::Sip && carrier_ok).then(|| Identity {
         display: Some(event.caller_name.clone()).filter(|s| !s.is_empty()),
         user: Some(event.caller_number.clone()).filter(|s| !s.is_empty()),
     });
     if signal {
-        let pai = if p_asserted_identity.is_some() {
-            "; P-Asserted-Identity carries the real caller ID"
-        } else {
-            ""
+        let pai = match (mode, p_asserted_identity.is_some()) {
+            (_, true) => "; P-Asserted-Identity carries the real caller ID".to_owned(),
+            (PrivacyMode::Sip, false) => {
+                let carrier = match (scope.gateway, scope.resource) {
+                    (Some(g), Some(r)) => format!("gateway {} of resource {}", g.id, r.id),
+                    (_, Some(r)) => format!("resource {}", r.id),
+                    _ => "the call's carrier".to_owned(),
+                };
+                format!("; no P-Asserted-Identity: {carrier} is not a trusted carrier")
+            }
+            _ => String::new(),
         };
         trace.push("privacy.sip", Outcome::Applied, format!("Privacy: id{pai}"));
     } else {
@@ -184,7 +204,7 @@ pub fn present_detected(
         privacy_header: signal.then_some("id"),
         p_asserted_identity,
         from_display: caller_name.clone(),
-        from_user: caller_number.clone(),
+        from_user: presented_user(&caller_number, &scope.account.country),
     };
     Presentation {
         caller_name,

@@ -6,6 +6,7 @@
 use crate::error::Error;
 use crate::policy::event::{CallEvent, Direction};
 use crate::policy::reader::named_enum;
+use crate::policy::trust::{asserted_identities, SourceTrust};
 use crate::policy::{Account, Policy, User};
 use crate::privacy::Requested;
 use crate::screening::index::KeyIndex;
@@ -98,7 +99,8 @@ pub struct Caller {
     /// The number looked up, as received (caller number, or the P-Asserted-Identity user when the caller
     /// number is not a phone number).
     pub number: String,
-    /// `caller_number` or `p_asserted_identity` (null when neither is a phone number).
+    /// `caller_number`, or the trusted identity header it came from (`p_asserted_identity`,
+    /// `p_preferred_identity`, `remote_party_id`); null when none is a phone number.
     pub source: Option<&'static str>,
     /// The number after the `in_callerid` rule that matched (null when none did).
     pub rewritten: Option<String>,
@@ -229,6 +231,8 @@ pub struct Context<'a> {
     pub user: Option<&'a User>,
     /// The privacy the call asks for, as privacy detection found it (one detection for both halves).
     pub requested: &'a Requested,
+    /// Whether the call's source is a trusted peer: only then do identity headers name the caller.
+    pub trust: &'a SourceTrust,
 }
 
 /// Screens a call; `None` (with a trace line) for calls that are not inbound.
@@ -243,7 +247,7 @@ pub fn screen(event: &CallEvent, cx: &Context<'_>, trace: &mut Trace) -> Option<
     }
     let empty = AccountIndex::default();
     let ai = cx.index.accounts.get(&cx.account.id).unwrap_or(&empty);
-    let mut caller = read_caller(event, cx.account, trace);
+    let mut caller = read_caller(event, cx.account, cx.trust, trace);
     detect_anonymous(event, cx, &mut caller, trace);
     let key = caller.e164.as_deref().and_then(E164::parse);
     let verdict = |rule: Rule, list: Option<ListRef>, entry: Option<EntryRef>, caller: Caller| {
@@ -408,14 +412,14 @@ fn finish(s: Screening, trace: &mut Trace) -> Screening {
 }
 
 /// Rewrites (first matching `in_callerid` rule) and normalises the caller number with the account's
-/// country; falls back to the `P-Asserted-Identity` user when the caller number is not a phone number.
-fn read_caller(event: &CallEvent, account: &Account, trace: &mut Trace) -> Caller {
+/// country; when the caller number is not a phone number, falls back to the identity headers
+/// (`P-Asserted-Identity`, `P-Preferred-Identity`, `Remote-Party-ID`) — only those of a trusted source.
+fn read_caller(event: &CallEvent, account: &Account, trust: &SourceTrust, trace: &mut Trace) -> Caller {
     let mut caller = Caller { number: event.caller_number.clone(), ..Caller::default() };
-    let pai = event.sip.p_asserted_identity.as_ref().and_then(|p| p.user.as_deref());
-    let candidates =
-        [Some(("caller_number", event.caller_number.as_str())), pai.map(|u| ("p_asserted_identity", u))];
+    let mut candidates = vec![("caller_number", event.caller_number.as_str())];
+    candidates.extend(asserted_identities(event, trust, trace));
     let mut tried = false;
-    for (source, raw) in candidates.into_iter().flatten() {
+    for (source, raw) in candidates {
         let raw = raw.trim();
         if raw.is_empty() || is_all_zero(raw) {
             continue;

@@ -7,7 +7,8 @@
 //! JS `Error` ([`into_error`]) whose `message` names the field and the problem, with `field`, `code` and
 //! `problems` set on it for programs. Chosen by measurement (docs/package.md): JSON text is ~25% faster than
 //! `serde_wasm_bindgen` for policies and decisions, ~1.2 µs slower for `normalize`'s two strings, and drops a
-//! dependency. The exports and their TypeScript types: here for phone and policy, `masking.rs` for masking.
+//! dependency. The exports and their TypeScript types: here for phone and policy, `masking.rs` for masking,
+//! `console.rs` for the replay and the pool's states.
 
 use crate::error::Error;
 use crate::exports::{self, ExportError, Exported};
@@ -121,6 +122,8 @@ export interface PolicyInput {
     anonymous_cid_names?: string[];
     check_additional_anonymous_cid_numbers?: boolean;
     anonymous_cid_numbers?: string[];
+    /** Peers whose identity headers are believed: each a peer id or an IPv4/IPv6 address or CIDR block. */
+    trusted_peers?: Array<{ peer: string; label?: string } | { address: string; label?: string }>;
   };
   accounts?: Array<{
     id: string;
@@ -136,7 +139,8 @@ export interface PolicyInput {
     allowlist?: { numbers?: NumberEntryInput[]; prefixes?: PrefixEntryInput[] };
     users?: Array<{ id: string; blocklist?: Array<{ id: string; number: string; label?: string | null }> }>;
   }>;
-  resources?: Array<{ id: string; privacy_mode?: PrivacyMode | null; gateways?: Array<{ id: string; privacy_mode?: PrivacyMode | null }> }>;
+  resources?: Array<{ id: string; privacy_mode?: PrivacyMode | null; trusted?: boolean | null;
+    gateways?: Array<{ id: string; privacy_mode?: PrivacyMode | null; trusted?: boolean | null }> }>;
   blocklists?: Array<{
     id: string;
     name: string;
@@ -168,6 +172,8 @@ export interface Policy {
     anonymous_cid_names: string[];
     check_additional_anonymous_cid_numbers: boolean;
     anonymous_cid_numbers: string[];
+    /** Absent when empty. */
+    trusted_peers?: Array<{ peer: string | null; address: string | null; label: string | null }>;
   };
   accounts: Array<{
     id: string; country: string; privacy_mode: PrivacyMode | null; anonymous_name: string | null; anonymous_number: string | null;
@@ -177,7 +183,8 @@ export interface Policy {
     allowlist: { numbers: NumberEntry[]; prefixes: PrefixEntry[] };
     users: Array<{ id: string; blocklist: Array<{ id: string; number: string; e164: string; label: string | null }> }>;
   }>;
-  resources: Array<{ id: string; privacy_mode: PrivacyMode | null; gateways: Array<{ id: string; privacy_mode: PrivacyMode | null }> }>;
+  resources: Array<{ id: string; privacy_mode: PrivacyMode | null; trusted?: boolean;
+    gateways: Array<{ id: string; privacy_mode: PrivacyMode | null; trusted?: boolean }> }>;
   blocklists: Array<{ id: string; name: string; country: string | null; numbers: NumberEntry[]; prefixes: PrefixEntry[]; block_anonymous: boolean }>;
   masking?: unknown;
 }
@@ -200,10 +207,48 @@ export interface CallEvent {
     /** `Privacy` header value, e.g. "id;user". */
     privacy?: string;
     p_asserted_identity?: string;
+    p_preferred_identity?: string;
     remote_party_id?: string;
     /** Asterisk presentation: a name such as "prohib_not_screened" or its number (0-3, 32-35, 64-67). */
     presentation?: string | number;
   };
+  /** Where the call came from: its identity headers are believed only from a trusted peer. */
+  source?: { peer?: string; address?: string };
+  /** The STIR `Identity` header, raw (checked for shape only). */
+  identity?: string;
+  /** The `verstat` URI parameter, raw. */
+  verstat?: string;
+}
+/** An INVITE as a SIP server sees it: header values raw. */
+export interface SipInvite {
+  direction: "inbound" | "outbound" | "internal";
+  account: string;
+  user?: string;
+  resource?: string;
+  gateway?: string;
+  source?: { peer?: string; address?: string };
+  request_uri?: string;
+  from: string;
+  to?: string;
+  p_asserted_identity?: string;
+  p_preferred_identity?: string;
+  remote_party_id?: string;
+  privacy?: string;
+  identity?: string;
+}
+/** What the SIP server does with the INVITE. */
+export interface SipAnswer {
+  action: "reject" | "continue";
+  code: number | null;
+  reason: string | null;
+  prompt: "user-unreachable" | null;
+  /** The From to present (display is a ready quoted-string), null to leave From as received. */
+  from: { display: string; uri: string } | null;
+  request_uri: string | null;
+  /** Remove the headers in `remove` first, then set these. */
+  set: Record<string, string>;
+  remove: string[];
+  trace: TraceStep[];
 }
 /** What one rule of a decision concluded (`trace::Outcome`). */
 export type TraceOutcome =
@@ -244,7 +289,7 @@ export interface Screening {
   entry: { id: string | null; written: string; e164: string; label: string | null } | null;
   caller: {
     number: string;
-    source: "caller_number" | "p_asserted_identity" | null;
+    source: "caller_number" | "p_asserted_identity" | "p_preferred_identity" | "remote_party_id" | null;
     rewritten: string | null;
     e164: string | null;
     anonymous: boolean;
@@ -326,7 +371,28 @@ impl WasmEngine {
     ) -> Result<JsValue, js_sys::Error> {
         out(exports::engine_decide(&self.0, &args(&[("event", &event)])?))
     }
+
+    /// Answers an INVITE as a SIP server applies it: reject (code, reason) or continue (From, headers to set
+    /// and remove, Request-URI), with the trace.
+    #[wasm_bindgen(js_name = decideInvite, unchecked_return_type = "SipAnswer")]
+    pub fn decide_invite(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SipInvite")] invite: JsValue,
+    ) -> Result<JsValue, js_sys::Error> {
+        out(exports::engine_decide_invite(&self.0, &args(&[("invite", &invite)])?))
+    }
+
+    /// [`decide_invite`](Self::decide_invite) as `key=value` lines, for a SIP server without a JSON parser.
+    #[wasm_bindgen(js_name = decideInviteFlat, unchecked_return_type = "string")]
+    pub fn decide_invite_flat(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SipInvite")] invite: JsValue,
+    ) -> Result<JsValue, js_sys::Error> {
+        out(exports::engine_decide_invite_flat(&self.0, &args(&[("invite", &invite)])?))
+    }
 }
 
 // Masking
 mod masking;
+// The console: what-if replay, the pool's states over time
+mod console;

@@ -145,9 +145,17 @@ async function call(id, method, path, { key, body, raw, type = "application/json
     const mediaType = (r.headers.get("content-type") ?? "").split(";")[0].trim();
     assert.ok(content[mediaType], `${id}: media type ${mediaType} not documented (${where})`);
     if (method !== "HEAD") {
-      parsed = mediaType.endsWith("json") ? JSON.parse(text) : text;
+      parsed = /^application\/(.+\+)?json$/.test(mediaType) ? JSON.parse(text) : text;
       const validate = validator(content[mediaType].schema);
       assert.ok(validate(parsed), `${id}: body does not match the schema: ${JSON.stringify(validate.errors)} (${where})`);
+      // A stream of JSON lines: each line against the item schema.
+      if (content[mediaType]["x-item-schema"]) {
+        const item = validator(content[mediaType]["x-item-schema"]);
+        const lines = text.split("\n").filter(Boolean).map((l) => JSON.parse(l));
+        assert.ok(lines.length > 0, where);
+        for (const l of lines) assert.ok(item(l), `${id}: line ${JSON.stringify(l).slice(0, 200)}: ${JSON.stringify(item.errors)}`);
+        parsed = lines;
+      }
     }
   }
   for (const name of Object.keys(response.headers ?? {})) assert.ok(r.headers.has(name), `${id}: header ${name} (${where})`);
@@ -183,6 +191,17 @@ test("every operation answers a minimal valid request as documented", async () =
   await ok("getPolicy", "GET", `${T}/policy`, { key: admin });
   await ok("decide", "POST", `${T}/decide`, { key: admin,
     body: { direction: "inbound", account: "acc-fr", caller_number: "01 70 36 99 99" } });
+
+  // The SIP-facing decision (JSON and flat lines) and the streamed what-if replay.
+  const invite = { direction: "inbound", account: "acc-fr", request_uri: "sip:+33170369999@acme.test",
+    from: "<sip:+33612345678@x.example>" };
+  await ok("sipInvite", "POST", `${T}/sip/invite`, { key: admin, body: invite });
+  await ok("sipInvite", "POST", `${T}/sip/invite?format=flat`, { key: admin, body: invite });
+  const log = "time,direction,account,caller_number,caller_name,dialled_number\n" +
+    "2026-12-04T08:00:00Z,inbound,acc-fr,anonymous,Anonymous,+33170000000\n";
+  const replayed = await ok("replay", "POST", `${T}/replay`, { key: admin, type: "text/csv",
+    raw: JSON.stringify({ candidate: { ...POLICY } }) + "\n" + log });
+  assert.equal(replayed.body.at(-1).report.calls, 1);
 
   // Masking, then Infobip's webhooks signed as Infobip signs them.
   const callbackUrl = `https://hooks.example.com${T}/infobip/callback`;

@@ -13,7 +13,7 @@ before(async () => {
   page = await browser.context.newPage();
   page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
   page.on("pageerror", (e) => consoleErrors.push(String(e)));
-  await page.goto(server.url + "/");
+  await page.goto(server.url + "/playground.html");
   await page.waitForSelector('body[data-ready="true"]');
 });
 after(async () => {

@@ -23,7 +23,11 @@ import init, {
   validatePool,
   validateMaskingConfig,
   MaskingState,
+  poolStates,
+  replay,
+  Replay,
   type CidguardError,
+  type ReplayReport,
   type PolicyInput,
   type CallEvent,
   type MaskingConfig,
@@ -123,6 +127,18 @@ export function masking(now: number): string[] {
     String(held),
     ...routing.trace.map((s: TraceStep) => s.outcome),
   ];
+}
+
+/** The console's exports: a what-if replay (one call and fed in chunks) and the pool's states over time. */
+export function console_(policy: PolicyInput, draft: PolicyInput, csv: string, config: MaskingConfig, pool: PoolNumber[], sessions: Session[]): string[] {
+  const whole: ReplayReport = replay(policy, draft, csv, { bucket_seconds: 3600 });
+  const r = new Replay(policy, draft, null);
+  const progress = r.feed(csv);
+  const report = r.finish();
+  r.free();
+  const states = poolStates(config, pool, sessions, [0, 3600]);
+  return [String(whole.changed_total), String(progress.lines), ...report.buckets.map((b) => String(b.after.rejected_603)),
+    ...report.changed.map((c) => c.after.verdict), String(states[0].free + states[1].in_use)];
 }
 
 export function failure(e: unknown): string {

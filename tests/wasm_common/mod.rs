@@ -15,6 +15,13 @@ pub const VECTOR_FILES: &[(&str, &str)] = &[
     ("entries.json", include_str!("../vectors/entries.json")),
     ("decide.json", include_str!("../vectors/decide.json")),
     ("engine.json", include_str!("../vectors/engine.json")),
+    // SIP (the INVITE answer, the identity trust boundary)
+    ("sip_invite.json", include_str!("../vectors/sip_invite.json")),
+    ("sip_invite_flat.json", include_str!("../vectors/sip_invite_flat.json")),
+    ("sip_policy.json", include_str!("../vectors/sip_policy.json")),
+    ("sip_trust.json", include_str!("../vectors/sip_trust.json")),
+    // What-if replay
+    ("replay.json", include_str!("../vectors/replay.json")),
     // Masking
     ("masking_allocate.json", include_str!("../vectors/masking_allocate.json")),
     ("masking_config.json", include_str!("../vectors/masking_config.json")),
@@ -23,6 +30,7 @@ pub const VECTOR_FILES: &[(&str, &str)] = &[
     ("masking_parse_status.json", include_str!("../vectors/masking_parse_status.json")),
     ("masking_pool.json", include_str!("../vectors/masking_pool.json")),
     ("masking_pool_size.json", include_str!("../vectors/masking_pool_size.json")),
+    ("masking_pool_states.json", include_str!("../vectors/masking_pool_states.json")),
     ("masking_response.json", include_str!("../vectors/masking_response.json")),
     ("masking_route.json", include_str!("../vectors/masking_route.json")),
     ("masking_sign.json", include_str!("../vectors/masking_sign.json")),
