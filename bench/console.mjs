@@ -26,8 +26,8 @@ function callLog(n) {
   const t0 = Date.UTC(2026, 11, 1);
   for (let i = 0; i < n; i++) {
     const t = Math.floor((t0 + i * 25_000) / 1000);
-    const caller = i % 9 === 0 ? "anonymous" : i % 13 === 0 ? "01 70 36 99 99" : `06 ${String(10 + (i % 89)).padStart(2, "0")} ${String(i % 100).padStart(2, "0")} 33 44`;
-    lines.push(`${t},inbound,${i % 3 ? "acc-fr" : "acc-us"},${caller},Caller ${i},+33170000000`);
+    const caller = i % 9 === 1 ? "anonymous" : i % 13 === 0 ? "01 70 36 99 99" : `06 ${String(10 + (i % 89)).padStart(2, "0")} ${String(i % 100).padStart(2, "0")} 33 44`;
+    lines.push(`${t},inbound,${i % 3 ? "acc-fr" : "acc-us"},${caller},${i % 9 === 1 ? "Anonymous" : `Caller ${i}`},+33170000000`);
   }
   return lines.join("\n") + "\n";
 }

@@ -25,7 +25,7 @@ const worker = await startWrangler({ vars: { API_KEYS: `acme:${KEY}` } });
 const stops = [() => worker.stop()];
 try {
   const put = await fetch(`${worker.url}/v1/tenants/acme/policy`, { method: "PUT", body: JSON.stringify(policy),
-    headers: { authorization: `Bearer ${KEY}` } });
+    headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" } });
   if (put.status !== 200) throw new Error(`PUT policy: ${put.status} ${await put.text()}`);
   const uas = await createUas();
   stops.push(() => uas.close());

@@ -56,6 +56,20 @@ named_enum! {
         Pinned = "pinned",
         /// Masking: a proxy was picked from the pool.
         Picked = "picked",
+        /// Masking: the caller's number is withheld.
+        Withheld = "withheld",
+        /// Masking: the caller is asked for a PIN.
+        Prompt = "prompt",
+        /// Masking: digits were captured after the PIN prompt.
+        Entered = "entered",
+        /// Masking: the PIN entered matched a participant's.
+        Accepted = "accepted",
+        /// Masking: a wrong PIN; the caller is asked again.
+        Retry = "retry",
+        /// Masking: too many failed PINs for this caller or proxy.
+        RateLimited = "rate_limited",
+        /// Masking: refused (no PIN attempts left; a replay outside its window).
+        Refused = "refused",
     }
 }
 

@@ -2,7 +2,7 @@
 //! and pool sizing.
 
 use cidguard::exports::call;
-use cidguard::masking::{read_pool, MaskingConfig, MaskingState, PoolNumber, Session, SessionStatus};
+use cidguard::masking::{read_pool, MaskingConfig, MaskingState, PoolNumber, Session};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use std::collections::HashSet;
@@ -96,7 +96,7 @@ fn a_participant_never_gets_a_proxy_it_holds_and_the_pool_runs_out_clearly() {
         "{}",
         e.first().message
     );
-    assert!(e.first().message.contains("1 reserved"), "{}", e.first().message);
+    assert!(e.first().message.contains("1 excluded from allocation"), "{}", e.first().message);
     // Once a session expires, its number is free for Alice again.
     let a = allocate(
         cfg.clone(),
@@ -161,7 +161,7 @@ fn requests_and_pools_are_checked() {
         (
             json!({"id": "x", "expires_at": 5, "ttl_seconds": 5, "participants": [{"number": "+41790000000"}, {"number": "+41790000001"}]}),
             "ttl_seconds",
-            "conflict",
+            "mutually_exclusive",
         ),
     ] {
         let e = allocate(cfg.clone(), pool(), json!([]), req.clone(), NOW).unwrap_err();
@@ -239,7 +239,7 @@ proptest! {
         let people: Vec<String> = (0..6).map(|i| format!("+4179100000{i}")).collect();
         let pool_json = json!([{"number": "+41793026731"}, {"number": "+41793026732"}, {"number": "+41443026733"},
             {"number": "+12125550100"}]);
-        let mut pool: Vec<PoolNumber> = read_pool(&pool_json).unwrap();
+        let pool: Vec<PoolNumber> = read_pool(&pool_json).unwrap();
         let cfg = MaskingConfig::from_value(&config(json!({"sticky": sticky, "cooloff_seconds": 30}))).unwrap();
         let mut state = MaskingState::new(cfg, vec![]).unwrap();
         let mut now = NOW;
@@ -258,7 +258,11 @@ proptest! {
                             let who = if e.field == "participants[0]" { pa } else { pb };
                             let live = live_keys(state.sessions(), now);
                             for p in &pool {
-                                let resting = p.last_released_at.is_some_and(|t| t + 30 > now);
+                                // Released by a close or by an expiry alike: the cool-off counts from either.
+                                let released = state.sessions().iter()
+                                    .filter(|s| s.participants.iter().any(|q| q.proxy == p.number))
+                                    .filter_map(|s| s.released_at(now)).max();
+                                let resting = released.is_some_and(|t| t + 30 > now);
                                 prop_assert!(resting || live.contains(&(who.clone(), p.number.e164.clone())),
                                     "{} was free for {}", p.number.e164, who);
                             }
@@ -268,13 +272,9 @@ proptest! {
                 Op::Close(k) => {
                     let live: Vec<Session> = state.sessions().iter().filter(|s| s.is_live(now)).cloned().collect();
                     if let Some(s) = live.get(k % live.len().max(1)) {
-                        let mut closed = s.clone();
-                        closed.status = SessionStatus::Closed;
-                        // The host records the release, which starts the cool-off.
-                        for p in pool.iter_mut().filter(|p| closed.participants.iter().any(|q| q.proxy == p.number)) {
-                            p.last_released_at = Some(now);
-                        }
-                        state.upsert(closed).unwrap();
+                        // The lifecycle closes it and records closed_at, which starts the cool-off.
+                        let closed = state.close_session(&s.id, now).unwrap();
+                        prop_assert!(closed.changed && closed.session.closed_at == Some(now));
                     }
                 }
                 Op::Tick(dt) => now += i64::from(dt),

@@ -9,6 +9,7 @@ import { requireTenant, requireTenantExists, requireOperator, configuredTenants,
   invalidateRegistryCache } from "./auth.js";
 import { withPageHeaders } from "./page.js";
 import { OPENAPI, isApiPath, requireOperation } from "./openapi.js";
+import { LIST_ROUTES, usersRoute } from "./blocklists.js";
 import { sipInviteRoute } from "./sip.js";
 import { replayRoute } from "./replay.js";
 
@@ -18,7 +19,9 @@ export { TenantRegistry } from "./registry.js";
 const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const KEY_ID = /^k_[0-9a-f]{24}$/;
 /** The session statuses `GET …/masking/sessions?status=` filters by. */
-const SESSION_STATUSES = ["open", "closed"];
+const SESSION_STATUSES = ["open", "closed", "expired"];
+/** What the core needs of a principal to decide whether it sees real numbers. */
+const viewer = (principal) => ({ role: principal.role, unmask: principal.unmask === true });
 
 const nowIso = () => new Date().toISOString();
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -145,10 +148,11 @@ const TENANT_ROUTES = [
     if (request.method === "GET") {
       const p = await store.getPolicy();
       if (!p) fail("policy", "not_found", "policy: no policy stored for this tenant");
-      return json(p);
+      return json(p, 200, { etag: `"${p.version}"` });
     }
     const doc = await readJson(request, { limit: LIMITS.policyBytes, field: "policy" });
-    return fromStore(await store.putPolicy(doc, nowIso()));
+    const r = await store.putPolicy(doc, nowIso(), request.headers.get("if-match"));
+    return r.error ? fromStore(r) : json(r.ok, 200, { etag: `"${r.ok.version}"` });
   } },
   { path: "decide", methods: ["POST"], postReads: true, handler: async ({ request, store }) =>
     fromStore(await store.decide(await readJson(request, { field: "event" }))) },
@@ -161,9 +165,10 @@ const TENANT_ROUTES = [
     if (request.method === "GET") return fromStore(await store.getPool());
     return fromStore(await store.putPool(await readJson(request, { limit: LIMITS.policyBytes, field: "pool", type: "array" })));
   } },
-  { path: "masking/sessions", methods: ["GET", "POST"], params: ["status"], handler: async ({ request, store, url }) => {
+  { path: "masking/sessions", methods: ["GET", "POST"], params: ["status"], handler: async ({ request, store, url, principal }) => {
     if (request.method === "GET")
-      return fromStore(await store.listSessions(queryParam(url, "status", { kind: "enum", values: SESSION_STATUSES })));
+      return fromStore(await store.listSessions(queryParam(url, "status", { kind: "enum", values: SESSION_STATUSES }),
+        nowSeconds(), viewer(principal)));
     const req = await readJson(request, { field: "session" });
     return fromStore(await store.createSession(req, nowSeconds(), nowIso()), 201);
   } },
@@ -171,8 +176,11 @@ const TENANT_ROUTES = [
     fromStore(await store.closeSession(pathSegment(match[1], "session"), nowSeconds(), nowIso())) },
   // What-if replay of a call log against the stored policy (streamed; worker/replay.js). Changes nothing.
   { path: "replay", methods: ["POST"], postReads: true, handler: replayRoute },
-  { path: "masking/log", methods: ["GET"], params: ["limit"], handler: async ({ store, url }) =>
-    fromStore(await store.maskingLog(queryParam(url, "limit", { kind: "int", min: 1, max: LIMITS.logLimit, fallback: 100 }))) },
+  { path: "masking/log", methods: ["GET"], params: ["limit"], handler: async ({ store, url, principal }) =>
+    fromStore(await store.maskingLog(queryParam(url, "limit", { kind: "int", min: 1, max: LIMITS.logLimit, fallback: 100 }),
+      viewer(principal))) },
+  // Blocklists (Kazoo-shaped), account selections, end-user token key, imports and exports: worker/blocklists.js.
+  ...LIST_ROUTES,
 ];
 
 async function tenantDataRoute(request, env, url, tenant, rest) {
@@ -226,6 +234,11 @@ async function tenantsTree(request, env, url, segs) {
   const tenant = tenantId(raw);
   if (rest.length === 0) return tenantRoute(request, env, url, tenant);
   if (rest[0] === "keys" && rest.length <= 2) return keysRoute(request, env, url, tenant, rest[1] === undefined ? undefined : pathSegment(rest[1], "key"));
+  // Users' blocklists (Wazo-shaped): end-user tokens or API keys, checked there.
+  if (rest[0] === "users") {
+    await requireTenantExists(env, tenant);
+    return usersRoute(request, env, url, tenant, rest.slice(1), tenantStore(env, tenant));
+  }
   return tenantDataRoute(request, env, url, tenant, rest.join("/"));
 }
 

@@ -1,6 +1,6 @@
-// Number masking state of one tenant, inside its Durable Object: the proxy-number pool, sessions, Infobip
-// credentials and the audit of status messages, in SQLite; the routing index (the core's MaskingState) in
-// memory, built once per policy version and kept in step with every session change.
+// Number masking storage of one tenant, inside its Durable Object. Every rule lives in the core's MaskingState
+// (src/masking/lifecycle.rs): this file routes its calls, keeps the state in memory (built once per policy
+// version, pool or credentials change) and stores in SQLite exactly what the core returns.
 import { core } from "./core.js";
 
 export const MASKING_SCHEMA = [
@@ -12,90 +12,85 @@ export const MASKING_SCHEMA = [
      id TEXT PRIMARY KEY, seq INTEGER NOT NULL, status TEXT NOT NULL, doc TEXT NOT NULL, updated_at TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS masking_status (
      call_key TEXT PRIMARY KEY, doc TEXT NOT NULL, body TEXT NOT NULL, received_at TEXT NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS masking_calls (
-     seq INTEGER PRIMARY KEY AUTOINCREMENT, correlation_id TEXT, outcome TEXT NOT NULL, session_id TEXT,
-     routing TEXT NOT NULL, at TEXT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS masking_callbacks (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, replay_key TEXT UNIQUE, record TEXT NOT NULL, at TEXT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS masking_counters (key TEXT PRIMARY KEY, count INTEGER NOT NULL, since INTEGER NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS masking_secret (id INTEGER PRIMARY KEY CHECK (id = 1), secret TEXT NOT NULL)`,
 ];
 
-const err = (status, field, code, message) => ({ error: { status, field, code, message } });
+const notConfigured = (field, what) => ({ error: { field, code: "not_configured", message: `${field}: ${what}` } });
+const NO_POLICY = ["policy.masking", "no masking configuration in the stored policy"];
+const NO_CREDENTIALS = ["credentials", "no Infobip number-masking credentials stored"];
 
-/** Masking operations over a tenant's SQL storage; `policy()` gives the stored policy (or null). */
+/** Masking operations over a tenant's SQL storage. */
 export class Masking {
-  constructor(sql, policy) {
+  constructor(sql) {
     this.sql = sql;
-    this.policy = policy;
     this.state = null;
-    this.stateKey = null;
-  }
-
-  config() {
-    const p = this.policy();
-    if (!p || !p.policy.masking) return null;
-    return { version: p.version, config: p.policy.masking };
   }
 
   credentials() {
     return this.sql.exec("SELECT api_id, key, callback_url, status_url FROM masking_credentials WHERE id = 1").toArray()[0] ?? null;
   }
 
-  sessions() {
-    return this.sql.exec("SELECT doc FROM masking_sessions ORDER BY seq").toArray().map((r) => JSON.parse(r.doc));
-  }
-
   pool() {
     return this.sql.exec("SELECT doc FROM masking_pool ORDER BY position").toArray().map((r) => JSON.parse(r.doc));
   }
 
-  /** The routing index for the current policy version and credentials, built at most once per change. */
+  /** The tenant secret handed to the core (PIN hashes, replay keys of PIN entries, random tokens): drawn once. */
+  secret() {
+    const row = this.sql.exec("SELECT secret FROM masking_secret WHERE id = 1").toArray()[0];
+    if (row) return row.secret;
+    const secret = [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, "0")).join("");
+    this.sql.exec("INSERT INTO masking_secret (id, secret) VALUES (1, ?)", secret);
+    return secret;
+  }
+
+  /**
+   * The core's state for the stored policy, built at most once per change: only the policy's `masking` member is
+   * read (SQLite's json_extract), never the whole document on a callback.
+   */
   routingState() {
-    const cfg = this.config();
-    if (!cfg) return null;
+    if (this.state) return this.state;
+    const row = this.sql.exec("SELECT json_extract(doc, '$.masking') AS masking FROM policy WHERE id = 1").toArray()[0];
+    if (!row || row.masking === null || row.masking === undefined) return null;
     const creds = this.credentials();
-    const key = `${cfg.version}:${creds ? creds.api_id : ""}`;
-    if (this.stateKey !== key) {
-      this.state?.free?.();
-      this.state = new (core().MaskingState)({ config: cfg.config, sessions: this.sessions() });
-      this.stateKey = key;
-    }
+    const init = {
+      config: JSON.parse(row.masking),
+      sessions: this.sql.exec("SELECT doc FROM masking_sessions ORDER BY seq").toArray().map((r) => JSON.parse(r.doc)),
+      pool: this.pool(),
+      secret: this.secret(),
+      counters: this.sql.exec("SELECT key, count, since FROM masking_counters").toArray(),
+      ...(creds ? { webhook: { apiId: creds.api_id, key: creds.key, url: creds.callback_url ?? undefined,
+        status_url: creds.status_url ?? undefined } } : {}),
+    };
+    this.state = new (core().MaskingState)(init);
     return this.state;
   }
 
-  /** Drops the in-memory index (after a policy change); it is rebuilt on next use. */
+  /** Drops the in-memory state (policy, pool or credentials changed); rebuilt on next use. */
   invalidate() {
     this.state?.free?.();
     this.state = null;
-    this.stateKey = null;
   }
 
-  putCredentials({ apiId, key, callbackUrl = null, statusUrl = null }, nowIso) {
-    // The core validates them the way it will use them: sign a probe with them.
-    core().signWebhook({ kind: "callback", url: "https://probe.invalid/", body: "{}" }, { apiId, key });
+  putCredentials(creds, nowIso) {
+    const c = core().validateCredentials(creds);
     this.sql.exec(
       "INSERT INTO masking_credentials (id, api_id, key, callback_url, status_url, updated_at) VALUES (1, ?, ?, ?, ?, ?) " +
         "ON CONFLICT (id) DO UPDATE SET api_id = excluded.api_id, key = excluded.key, callback_url = excluded.callback_url, " +
         "status_url = excluded.status_url, updated_at = excluded.updated_at",
-      apiId, key, callbackUrl, statusUrl, nowIso);
-    return { apiId, callbackUrl, statusUrl };
+      c.apiId, c.key, c.callbackUrl, c.statusUrl, nowIso);
+    this.invalidate();
+    return { apiId: c.apiId, callbackUrl: c.callbackUrl, statusUrl: c.statusUrl };
   }
 
   putPool(pool) {
     const checked = core().validatePool(pool);
     this.sql.exec("DELETE FROM masking_pool");
     checked.forEach((n, i) => this.sql.exec("INSERT INTO masking_pool (number, position, doc) VALUES (?, ?, ?)", n.number, i, JSON.stringify(n)));
+    this.invalidate();
     return { numbers: checked.length };
-  }
-
-  /** Allocates proxy numbers for a new session and stores it, atomically (the object runs one request at a time). */
-  createSession(request, now, nowIso) {
-    const state = this.routingState();
-    if (!state) return err(409, "policy.masking", "not_configured", "policy.masking: no masking configuration in the stored policy");
-    if (request && typeof request.id === "string" &&
-        this.sql.exec("SELECT 1 FROM masking_sessions WHERE id = ?", request.id).toArray().length)
-      return err(409, "id", "duplicate_id", `id: a session ${JSON.stringify(request.id)} exists already`);
-    const allocation = state.allocate(this.pool(), request, now);
-    this.saveSession(allocation.session, nowIso);
-    state.upsert(allocation.session);
-    return { ok: allocation };
   }
 
   saveSession(session, nowIso) {
@@ -103,65 +98,69 @@ export class Masking {
     this.sql.exec(
       "INSERT INTO masking_sessions (id, seq, status, doc, updated_at) VALUES (?, ?, ?, ?, ?) " +
         "ON CONFLICT (id) DO UPDATE SET status = excluded.status, doc = excluded.doc, updated_at = excluded.updated_at",
-      session.id, seq, session.status ?? "open", JSON.stringify(session), nowIso);
+      session.id, seq, session.status, JSON.stringify(session), nowIso);
   }
 
-  /** Closes a session: it stops routing (closed-session fallback applies) and its proxies start their cool-off. */
-  closeSession(id, now, nowIso) {
-    const row = this.sql.exec("SELECT doc FROM masking_sessions WHERE id = ?", id).toArray()[0];
-    if (!row) return err(404, "session", "not_found", `session: no session ${JSON.stringify(id)}`);
-    const session = JSON.parse(row.doc);
-    if (session.status === "closed") return { ok: session };
-    session.status = "closed";
-    this.routingState()?.upsert(session);
-    this.saveSession(session, nowIso);
-    for (const p of session.participants ?? []) {
-      const pr = this.sql.exec("SELECT doc FROM masking_pool WHERE number = ?", p.proxy).toArray()[0];
-      if (pr) {
-        const doc = JSON.parse(pr.doc);
-        doc.last_released_at = now;
-        this.sql.exec("UPDATE masking_pool SET doc = ? WHERE number = ?", JSON.stringify(doc), p.proxy);
-      }
-    }
-    return { ok: session };
-  }
-
-  /** Infobip callback: verify the signature on the raw body, route, answer Infobip's callback response. */
-  callback(body, authorization, requestUrl, now, nowIso) {
-    const creds = this.credentials();
-    if (!creds) return err(409, "credentials", "not_configured", "credentials: no Infobip number-masking credentials stored");
+  /** Creates a session (the object runs one request at a time, so allocation and storing are atomic). */
+  createSession(request, now, nowIso) {
     const state = this.routingState();
-    if (!state) return err(409, "policy.masking", "not_configured", "policy.masking: no masking configuration in the stored policy");
-    core().verifySignature({ kind: "callback", url: creds.callback_url ?? requestUrl, body, authorization },
-      { apiId: creds.api_id, key: creds.key });
-    const routing = state.route(body, now);
-    const cb = JSON.parse(body);
-    this.sql.exec("INSERT INTO masking_calls (correlation_id, outcome, session_id, routing, at) VALUES (?, ?, ?, ?, ?)",
-      cb.correlationId ?? null, routing.outcome, routing.session_id ?? null, JSON.stringify(routing), nowIso);
-    return { ok: routing };
+    if (!state) return notConfigured(...NO_POLICY);
+    const allocation = state.createSession(request, now);
+    this.saveSession(allocation.session, nowIso);
+    return { ok: allocation };
   }
 
-  /** Infobip status message: verify, parse, keep once per call (a retried delivery is acknowledged, not stored twice). */
+  closeSession(id, now, nowIso) {
+    const state = this.routingState();
+    if (!state) return notConfigured(...NO_POLICY);
+    const closed = state.closeSession(id, now);
+    if (closed.changed) this.saveSession(closed.session, nowIso);
+    return { ok: closed.session };
+  }
+
+  /** The sessions as `viewer` may read them at `now` (`status`: open | closed | expired | null). */
+  listSessions(status, now, viewer) {
+    const state = this.routingState();
+    if (state) return { ok: state.sessionViews(status, now, viewer) };
+    const n = this.sql.exec("SELECT COUNT(*) AS n FROM masking_sessions").toArray()[0].n;
+    return n === 0 ? { ok: [] } : notConfigured(...NO_POLICY);
+  }
+
+  /** Infobip callback: the core verifies, recognises replays through the lookup, routes; this stores its answer. */
+  callback(body, authorization, requestUrl, now, nowIso) {
+    if (!this.credentials()) return notConfigured(...NO_CREDENTIALS);
+    const state = this.routingState();
+    if (!state) return notConfigured(...NO_POLICY);
+    const lookup = (key) => this.sql.exec("SELECT record FROM masking_callbacks WHERE replay_key = ?", key).toArray()[0]?.record ?? null;
+    const r = state.callback(body, authorization, requestUrl, now, lookup);
+    if (r.record) this.sql.exec("INSERT INTO masking_callbacks (replay_key, record, at) VALUES (?, ?, ?)",
+      r.record.replay_key, JSON.stringify(r.record), nowIso);
+    for (const c of r.counters) this.sql.exec("INSERT INTO masking_counters (key, count, since) VALUES (?, ?, ?) " +
+      "ON CONFLICT (key) DO UPDATE SET count = excluded.count, since = excluded.since", c.key, c.count, c.since);
+    return r.refused ? { error: r.refused } : { ok: { response: r.response } };
+  }
+
+  /** Infobip status message: the core verifies, reads and keys it; kept once per call (retries acknowledged). */
   status(body, authorization, requestUrl, nowIso) {
-    const creds = this.credentials();
-    if (!creds) return err(409, "credentials", "not_configured", "credentials: no Infobip number-masking credentials stored");
-    core().verifySignature({ kind: "status", url: creds.status_url ?? requestUrl, body, authorization },
-      { apiId: creds.api_id, key: creds.key });
-    const status = core().parseStatus(body);
-    const callKey = status.correlationId ?? status.nmCorrelationId ?? null;
-    if (callKey === null) return err(400, "correlationId", "missing", "correlationId: required to keep the status once per call");
+    if (!this.credentials()) return notConfigured(...NO_CREDENTIALS);
+    const state = this.routingState();
+    if (!state) return notConfigured(...NO_POLICY);
+    const { key, status } = state.statusRecord(body, authorization, requestUrl);
     const inserted = this.sql.exec(
       "INSERT INTO masking_status (call_key, doc, body, received_at) VALUES (?, ?, ?, ?) ON CONFLICT (call_key) DO NOTHING",
-      callKey, JSON.stringify(status), body, nowIso).rowsWritten;
-    return { ok: { stored: inserted > 0, call: callKey } };
+      key, JSON.stringify(status), body, nowIso).rowsWritten;
+    return { ok: { stored: inserted > 0, call: key } };
   }
 
-  statusLog(limit) {
-    return this.sql.exec("SELECT doc, received_at FROM masking_status ORDER BY received_at DESC LIMIT ?", limit).toArray()
+  /** The audit log (latest first) as `viewer` may read it. */
+  log(limit, viewer) {
+    const calls = this.sql.exec("SELECT record, at FROM masking_callbacks ORDER BY seq DESC LIMIT ?", limit).toArray()
+      .map((r) => ({ ...JSON.parse(r.record), at: r.at }));
+    const status = this.sql.exec("SELECT doc, received_at FROM masking_status ORDER BY received_at DESC LIMIT ?", limit).toArray()
       .map((r) => ({ ...JSON.parse(r.doc), received_at: r.received_at }));
-  }
-
-  callLog(limit) {
-    return this.sql.exec("SELECT correlation_id, outcome, session_id, at FROM masking_calls ORDER BY seq DESC LIMIT ?", limit).toArray();
+    if (calls.length === 0 && status.length === 0) return { ok: { calls, status } };
+    const state = this.routingState();
+    if (!state) return notConfigured(...NO_POLICY);
+    return { ok: { calls: state.viewRecords(calls, viewer), status: state.viewRecords(status, viewer) } };
   }
 }

@@ -80,7 +80,14 @@ const schemas = {
       "docs/screening.md, docs/masking.md; an example: www/examples/policy.json).",
   },
   PolicyVersion: obj({ version: int("Starts at 1, one more per accepted PUT.", { minimum: 1 }) }),
-  StoredPolicy: obj({ version: int("", { minimum: 1 }), policy: ref("Policy") }),
+  StoredPolicy: obj({
+    version: int("", { minimum: 1 }),
+    policy: ref("Policy"),
+    lists: obj({
+      entries: int("List entries the tenant holds in all (rows).", { minimum: 0 }),
+      inline: bool("Whether `policy` carries them (up to a limit); beyond it they are read through the list routes."),
+    }),
+  }, ["version", "policy"]),
   CallEvent: {
     type: "object",
     description: "A call event (docs/privacy.md, docs/screening.md); validated by the core.",
@@ -135,7 +142,9 @@ const schemas = {
   PoolNumber: {
     type: "object",
     required: ["number"],
-    properties: { number: str(), country: nullable(str()), area_code: nullable(str()) },
+    properties: { number: str(), country: nullable(str()), area_code: nullable(str()),
+      excluded_from_allocation: bool("Never allocated (`reserved`: its old name, still read)."),
+      held_for_session: nullable(str("Held for this session until it ends.")) },
     description: "One proxy number of the pool (docs/masking.md).",
   },
   PoolRequest: arrayOf(ref("PoolNumber")),
@@ -217,6 +226,46 @@ const schemas = {
       ref("Error"),
     ],
   },
+  Blacklist: obj({
+    id: str(), name: str("", { minLength: 1, maxLength: 128 }), should_block_anonymous: bool(), flags: arrayOf(str()),
+    country: nullable(str()), entries: int("How many entries it holds.", { minimum: 0 }),
+    numbers: { type: "object", description: "Inline while the list holds at most 1,000 numbers: number → `{name?}`." },
+    prefixes: { type: "object", description: "Likewise for prefixes." },
+  }, ["id", "name"], { closed: false }),
+  BlacklistFields: {
+    type: "object",
+    description: "Kazoo's blacklist document fields; `id` only on create (generated when absent).",
+    properties: {
+      id: str("", { pattern: "^[A-Za-z0-9_.-]{1,128}$" }), name: str("", { minLength: 1, maxLength: 128 }),
+      numbers: { type: "object" }, prefixes: { type: "object" }, should_block_anonymous: bool(), flags: arrayOf(str()),
+      country: str("Reads national-format numbers."),
+    },
+  },
+  BlacklistEntry: obj({ number: str("The E.164 key (or prefix)."), written: str("As written."), name: str("The label.") },
+    ["number", "written"]),
+  Account: obj({ id: str(), country: nullable(str()), blacklists: arrayOf(str(), "The blocklists it selects, in order.") },
+    ["id", "blacklists"], { closed: false }),
+  UserAuthRequest: obj({
+    alg: { enum: ["HS256", "ES256", "EdDSA"] },
+    secret: str("HS256: a shared secret of 32-512 characters.", { minLength: 32, maxLength: 512 }),
+    jwk: { type: "object", description: "ES256 / EdDSA: a public JWK (a private one is refused)." },
+    issuer: nullable(str()), audience: nullable(str()),
+  }, ["alg"]),
+  UserAuth: obj({
+    alg: { enum: ["HS256", "ES256", "EdDSA"] }, issuer: nullable(str()), audience: nullable(str()),
+    jwk: { type: "object" }, secret: { const: "(set)" }, version: int("", { minimum: 1 }),
+  }, ["alg", "issuer", "audience"]),
+  WazoEntryRequest: obj({ number: str("+E.164.", { pattern: "^\\+[0-9]+$" }), label: nullable(str("", { minLength: 1, maxLength: 1024 })) },
+    ["number"]),
+  WazoEntry: obj({ uuid: str(), number: str(), label: nullable(str()), links: arrayOf(obj({ rel: str(), href: str() })) },
+    ["uuid", "number", "label", "links"]),
+  WazoAdminEntry: obj({ uuid: str(), number: str(), label: nullable(str()), user_uuid: str(), tenant_uuid: str(),
+    links: arrayOf(obj({ rel: str(), href: str() })) }),
+  ImportReport: obj({
+    id: str(), status: { enum: ["running", "done", "failed"] }, processed_lines: int(), processed_bytes: int(),
+    total_lines: nullable(int()), total_bytes: nullable(int()), imported: int(), problem_count: int(),
+    problems: arrayOf(obj({ line: int(), field: str(), code: str(), message: str() }, ["line", "code"], { closed: false })),
+  }, ["id", "status"], { closed: false }),
   OpenApi: obj({ openapi: { const: "3.1.0" }, info: { type: "object" }, paths: { type: "object" } },
     ["openapi", "info", "paths"], { closed: false }),
 };
@@ -229,6 +278,7 @@ const ERROR_DESCRIPTIONS = {
   403: "The credential may not do this (a read-only key on a write; granting a privilege it lacks).",
   404: "No such tenant (or another tenant's), or no such resource.",
   409: "The stored state refuses the request.",
+  412: "The If-Match version is not the current one (field `if-match`, code `precondition_failed`); nothing changed.",
   413: "The body is larger than its limit.",
   415: "The body is not JSON (field `content-type`).",
 };
@@ -243,6 +293,7 @@ const SECURITY = {
   public: [],
   operator: [{ operatorKey: [] }],
   tenant: [{ tenantKey: [] }, { operatorKey: [] }],
+  user: [{ userToken: [] }, { userTokenHeader: [] }],
   infobip: [{ infobipSignature: [] }],
 };
 
@@ -250,32 +301,46 @@ const PARAMS = {
   tenant: { name: "tenant", in: "path", required: true, description: "The tenant id.", schema: str("", { pattern: TENANT_ID }) },
   keyId: { name: "keyId", in: "path", required: true, description: "An issued key's id.", schema: str("", { maxLength: 128 }) },
   session: { name: "session", in: "path", required: true, description: "A masking session's id.", schema: str("", { maxLength: 128 }) },
+  blacklist: { name: "blacklist", in: "path", required: true, description: "An account blocklist's id.", schema: str("", { pattern: "^[A-Za-z0-9_.-]{1,128}$" }) },
+  number: { name: "number", in: "path", required: true, description: "A number, in any format the list reads (percent-encoded).", schema: str() },
+  prefix: { name: "prefix", in: "path", required: true, description: "A prefix such as +1900 (percent-encoded).", schema: str() },
+  import: { name: "import", in: "path", required: true, description: "An import's id (`?import_id=` or generated).", schema: str() },
+  account: { name: "account", in: "path", required: true, description: "An account id of the policy.", schema: str() },
+  uuid: { name: "uuid", in: "path", required: true, description: "A user blocklist entry's uuid.", schema: str() },
+  user_uuid: { name: "user_uuid", in: "path", required: true, description: "A user id of the policy (`accounts[].users[].id`).", schema: str() },
+  ifMatch: { name: "If-Match", in: "header", required: false, description: "The version (ETag) the write is based on, or `*`: 412 when stale.", schema: str() },
 };
 
 /**
  * One operation: `auth` (public | operator | tenant | infobip), path parameters by name (PARAMS), `query`
- * parameters, an optional `body` schema (JSON unless `bodyType`), the success `status` and its JSON `schema` (or
- * a whole `content` map for other media types; `x-item-schema` describes each line of an NDJSON stream),
+ * parameters, an optional `body` schema (JSON unless `bodyType`; `bodyContent` for several media types), the
+ * success `status` (`also`: other success statuses) and its JSON `schema` (or a whole `content` map for other
+ * media types; `x-item-schema` describes each line of an NDJSON stream), `ifMatch` for a write that takes
+ * If-Match (412 on a stale version),
  * and the error statuses it may answer besides the ones that follow from the rest (400 unless `input: false`:
  * unknown query parameters; 401/404 from auth; 403 for writes on tenant routes; 413/415 with a body).
  */
-function op({ id, summary, tags, auth, path = [], query = [], body, bodyType = "application/json", status = 200, schema,
-  content, description, errors = [], write = false, headers, input = true }) {
+function op({ id, summary, tags, auth, path = [], query = [], body, bodyType = "application/json", bodyContent,
+  bodyRequired = true, status = 200, also = {}, schema, content, description, errors = [], write = false, ifMatch = false,
+  headers, input = true }) {
   const codes = new Set([...(input ? [400] : []), ...errors]);
   if (auth !== "public") codes.add(401);
   if (auth === "tenant" || auth === "infobip" || path.includes("tenant")) codes.add(404);
   if (auth === "tenant" && write) codes.add(403);
-  if (body) { codes.add(413); codes.add(415); }
+  if (body || bodyContent) { codes.add(413); codes.add(415); }
+  if (ifMatch) codes.add(412);
   const o = {
     operationId: id, summary, tags, ...(description ? { description } : {}),
     security: SECURITY[auth],
-    parameters: [...path.map((p) => ({ $ref: `#/components/parameters/${p}` })), ...query],
+    parameters: [...path.map((p) => ({ $ref: `#/components/parameters/${p}` })), ...query,
+      ...(ifMatch ? [{ $ref: "#/components/parameters/ifMatch" }] : [])],
   };
-  if (body) o.requestBody = { required: true, content: { [bodyType]: { schema: body } } };
+  if (body || bodyContent) o.requestBody = { required: bodyRequired, content: bodyContent ?? { [bodyType]: { schema: body } } };
   const ok = { description: summary };
   if (schema || content) ok.content = content ?? { "application/json": { schema } };
   if (headers) ok.headers = headers;
   o.responses = { [status]: ok };
+  for (const [s2, d] of Object.entries(also)) o.responses[s2] = { ...ok, description: d };
   for (const c of [...codes].sort()) o.responses[c] = { $ref: `#/components/responses/E${c}` };
   if (o.parameters.length === 0) delete o.parameters;
   return o;
@@ -285,6 +350,41 @@ const queryString = (name, description, schema = str(), required = false) =>
   ({ name, in: "query", required, description, schema });
 
 // ---- the API ----
+
+const ETAG = { ETag: { description: "The resource's version, for If-Match.", schema: str() } };
+/** Kazoo's answer envelope and its request envelope. */
+const kazoo = (data) => obj({ data, revision: str("The version, as the ETag."), status: { const: "success" } }, ["data", "status"]);
+const kazooPage = (item) => obj({ data: arrayOf(item), page_size: int("", { minimum: 0 }), total: int("", { minimum: 0 }),
+  start_key: str(), next_start_key: str("Pass as `start_key` for the next page; absent on the last."), status: { const: "success" } },
+["data", "page_size", "status"]);
+const kazooRequest = (data) => obj({ data });
+const PAGE_SIZE = queryString("page_size", "Entries per page (default 50).", int("", { minimum: 1, maximum: 1000 }));
+const START_KEY = queryString("start_key", "The `next_start_key` of the previous page.");
+const wazoList = (item) => obj({ items: arrayOf(item), total: int("", { minimum: 0 }) });
+const WAZO_LIST = [
+  queryString("order", "Sort by.", { enum: ["number", "label", "user_uuid"] }),
+  queryString("direction", "", { enum: ["asc", "desc"] }),
+  queryString("limit", "", int("", { minimum: 0, maximum: 100000 })),
+  queryString("offset", "", int("", { minimum: 0 })),
+  queryString("search", "Number or label contains."),
+  queryString("number", "Exactly this number."),
+  queryString("label", "Exactly this label."),
+];
+const IMPORT = {
+  bodyContent: {
+    "text/csv": { schema: str("A header row (`number` or `number,label`), then one number per line.") },
+    "application/x-ndjson": { schema: str("One `{\"number\", \"label\"}` object per line.") },
+  },
+  query: [queryString("format", "Overrides the Content-Type.", { enum: ["csv", "ndjson"] }),
+    queryString("mode", "`all` (default): any problem imports nothing (400 `invalid_lines`); `partial`: the valid lines.",
+      { enum: ["all", "partial"] }),
+    queryString("total_lines", "For the progress's total.", int("", { minimum: 0 })),
+    queryString("import_id", "Names the import, to poll GET …/imports/{import} while it runs.", str("", { pattern: "^[A-Za-z0-9_-]{1,64}$" }))],
+  schema: ref("ImportReport"),
+  description: "Streamed: the worker never holds the body. Problems are reported with their line, field and code " +
+    "(the first 100, then a count; docs/blocklists.md).",
+};
+const EXPORT = { content: { "text/csv": { schema: str("`number,label` lines, by key; imports again as is.") } } };
 
 const paths = {
   "/healthz": {
@@ -323,10 +423,10 @@ const paths = {
       write: true, status: 204 }),
   },
   "/v1/tenants/{tenant}/policy": {
-    get: op({ id: "getPolicy", summary: "Read the policy document", tags: ["policy"], auth: "tenant", path: ["tenant"],
-      schema: ref("StoredPolicy") }),
-    put: op({ id: "putPolicy", summary: "Store the policy document (1 MiB)", tags: ["policy"], auth: "tenant", path: ["tenant"],
-      write: true, body: ref("Policy"), schema: ref("PolicyVersion"),
+    get: op({ id: "getPolicy", summary: "Read the policy document (settings; list entries are rows)", tags: ["policy"],
+      auth: "tenant", path: ["tenant"], schema: ref("StoredPolicy"), headers: ETAG }),
+    put: op({ id: "putPolicy", summary: "Store the policy document (1 MiB; lists in it migrate to rows)", tags: ["policy"],
+      auth: "tenant", path: ["tenant"], write: true, ifMatch: true, body: ref("Policy"), schema: ref("PolicyVersion"), headers: ETAG,
       description: "An invalid document is refused with every problem; the stored one stays as it was." }),
   },
   "/v1/tenants/{tenant}/decide": {
@@ -366,7 +466,7 @@ const paths = {
   },
   "/v1/tenants/{tenant}/masking/sessions": {
     get: op({ id: "listSessions", summary: "List masking sessions", tags: ["masking"], auth: "tenant", path: ["tenant"],
-      query: [queryString("status", "Only sessions in this state.", { enum: ["open", "closed"] })], schema: ref("Sessions") }),
+      query: [queryString("status", "Only sessions in this state.", { enum: ["open", "closed", "expired"] })], schema: ref("Sessions") }),
     post: op({ id: "createSession", summary: "Open a masking session (proxy numbers allocated)", tags: ["masking"],
       auth: "tenant", path: ["tenant"], write: true, body: ref("SessionRequest"), status: 201, schema: ref("SessionCreated"),
       errors: [409], description: "409 `pool_exhausted` naming the participant; `duplicate_id`; `not_configured`." }),
@@ -379,6 +479,121 @@ const paths = {
     get: op({ id: "maskingLog", summary: "The latest routed calls and status messages", tags: ["masking"], auth: "tenant",
       path: ["tenant"], query: [queryString("limit", "How many of each (default 100).", int("", { minimum: 1, maximum: 1000 }))],
       schema: ref("MaskingLog") }),
+  },
+  // ---- blocklists (docs/blocklists.md): Kazoo-shaped account lists, Wazo-shaped users' lists, imports, exports ----
+  "/v1/tenants/{tenant}/blacklists": {
+    get: op({ id: "listBlacklists", summary: "List account blocklists (Kazoo), a page at a time", tags: ["blocklists"],
+      auth: "tenant", path: ["tenant"], query: [PAGE_SIZE, START_KEY], schema: kazooPage(ref("Blacklist")) }),
+    put: op({ id: "createBlacklist", summary: "Create an account blocklist (Kazoo creates with PUT on the collection)",
+      tags: ["blocklists"], auth: "tenant", path: ["tenant"], write: true, body: kazooRequest(ref("BlacklistFields")),
+      status: 201, schema: kazoo(ref("Blacklist")), headers: ETAG, errors: [409] }),
+  },
+  "/v1/tenants/{tenant}/blacklists/{blacklist}": {
+    get: op({ id: "getBlacklist", summary: "Read an account blocklist", tags: ["blocklists"], auth: "tenant",
+      path: ["tenant", "blacklist"], schema: kazoo(ref("Blacklist")), headers: ETAG }),
+    post: op({ id: "replaceBlacklist", summary: "Replace an account blocklist's fields (given entries replace its entries)",
+      tags: ["blocklists"], auth: "tenant", path: ["tenant", "blacklist"], write: true, ifMatch: true,
+      body: kazooRequest(ref("BlacklistFields")), schema: kazoo(ref("Blacklist")), headers: ETAG }),
+    patch: op({ id: "patchBlacklist", summary: "Change the given fields of an account blocklist", tags: ["blocklists"],
+      auth: "tenant", path: ["tenant", "blacklist"], write: true, ifMatch: true, body: kazooRequest(ref("BlacklistFields")),
+      schema: kazoo(ref("Blacklist")), headers: ETAG }),
+    delete: op({ id: "deleteBlacklist", summary: "Delete an account blocklist and its entries", tags: ["blocklists"],
+      auth: "tenant", path: ["tenant", "blacklist"], write: true, ifMatch: true, errors: [409],
+      description: "409 `conflict` while an account selects it.", schema: kazoo({ type: "object" }) }),
+  },
+  ...Object.fromEntries(["numbers", "prefixes"].flatMap((kind) => {
+    const one = kind === "numbers" ? "number" : "prefix";
+    const Kind = kind === "numbers" ? "Number" : "Prefix";
+    return [
+      [`/v1/tenants/{tenant}/blacklists/{blacklist}/${kind}`, {
+        get: op({ id: `listBlacklist${kind === "numbers" ? "Numbers" : "Prefixes"}`, summary: `A page of an account blocklist's ${kind} (by key; ?prefix= searches)`,
+          tags: ["blocklists"], auth: "tenant", path: ["tenant", "blacklist"],
+          query: [PAGE_SIZE, START_KEY, queryString("prefix", "Only entries whose E.164 key starts with this.")],
+          schema: kazooPage(ref("BlacklistEntry")) }),
+      }],
+      [`/v1/tenants/{tenant}/blacklists/{blacklist}/${kind}/{${one}}`, {
+        get: op({ id: `getBlacklist${Kind}`, summary: `Read one ${one} of an account blocklist`, tags: ["blocklists"],
+          auth: "tenant", path: ["tenant", "blacklist", one], schema: kazoo(ref("BlacklistEntry")), headers: ETAG }),
+        put: op({ id: `putBlacklist${Kind}`, summary: `Add (201) or relabel (200) one ${one}, in any format the list reads`,
+          tags: ["blocklists"], auth: "tenant", path: ["tenant", "blacklist", one], write: true, ifMatch: true,
+          body: kazooRequest(obj({ name: str("The label.") }, [])), bodyRequired: false,
+          status: 201, also: { 200: "Replaced." }, schema: kazoo(ref("BlacklistEntry")), headers: ETAG }),
+        delete: op({ id: `deleteBlacklist${Kind}`, summary: `Remove one ${one} of an account blocklist`, tags: ["blocklists"],
+          auth: "tenant", path: ["tenant", "blacklist", one], write: true, ifMatch: true, schema: kazoo(ref("BlacklistEntry")) }),
+      }],
+    ];
+  })),
+  "/v1/tenants/{tenant}/blacklists/{blacklist}/import": {
+    post: op({ id: "importBlacklist", summary: "Import numbers into an account blocklist (streamed CSV or NDJSON)",
+      tags: ["blocklists"], auth: "tenant", path: ["tenant", "blacklist"], write: true, ...IMPORT }),
+  },
+  "/v1/tenants/{tenant}/blacklists/{blacklist}/export": {
+    get: op({ id: "exportBlacklist", summary: "Export an account blocklist's numbers as CSV (streamed)", tags: ["blocklists"],
+      auth: "tenant", path: ["tenant", "blacklist"], ...EXPORT }),
+  },
+  "/v1/tenants/{tenant}/imports": {
+    get: op({ id: "listImports", summary: "The latest imports, newest first", tags: ["blocklists"], auth: "tenant",
+      path: ["tenant"], query: [queryString("limit", "How many (default 20).", int("", { minimum: 1, maximum: 100 }))],
+      schema: arrayOf(ref("ImportReport")) }),
+  },
+  "/v1/tenants/{tenant}/imports/{import}": {
+    get: op({ id: "getImport", summary: "One import's progress and report (poll it for a progress bar)", tags: ["blocklists"],
+      auth: "tenant", path: ["tenant", "import"], schema: ref("ImportReport") }),
+  },
+  "/v1/tenants/{tenant}/accounts/{account}": {
+    get: op({ id: "getAccount", summary: "An account's country and the blocklists it selects (Kazoo's `blacklists`)",
+      tags: ["blocklists"], auth: "tenant", path: ["tenant", "account"], schema: kazoo(ref("Account")), headers: ETAG }),
+    patch: op({ id: "patchAccount", summary: "Select an account's blocklists", tags: ["blocklists"], auth: "tenant",
+      path: ["tenant", "account"], write: true, ifMatch: true,
+      body: kazooRequest(obj({ blacklists: arrayOf(str()) }, [])), schema: kazoo(ref("Account")), headers: ETAG }),
+  },
+  "/v1/tenants/{tenant}/user-auth": {
+    get: op({ id: "getUserAuth", summary: "The end-user token key (the secret is never shown)", tags: ["blocklists"],
+      auth: "tenant", path: ["tenant"], schema: ref("UserAuth"), headers: ETAG }),
+    put: op({ id: "putUserAuth", summary: "Configure the key end-user tokens are verified with", tags: ["blocklists"],
+      auth: "tenant", path: ["tenant"], write: true, ifMatch: true, body: ref("UserAuthRequest"), schema: ref("UserAuth"),
+      headers: ETAG }),
+  },
+  "/v1/tenants/{tenant}/users/me/blocklist/numbers": {
+    get: op({ id: "listMyBlocklist", summary: "The end user's own blocklist (Wazo)", tags: ["users' blocklists"], auth: "user",
+      path: ["tenant"], query: WAZO_LIST, schema: wazoList(ref("WazoEntry")) }),
+    post: op({ id: "addToMyBlocklist", summary: "Add a number to the end user's blocklist", tags: ["users' blocklists"],
+      auth: "user", path: ["tenant"], body: ref("WazoEntryRequest"), status: 201, schema: ref("WazoEntry"),
+      headers: { ...ETAG, Location: { description: "The new entry.", schema: str() } } }),
+  },
+  "/v1/tenants/{tenant}/users/me/blocklist/numbers/{uuid}": {
+    get: op({ id: "getMyBlocklistNumber", summary: "One entry of the end user's blocklist", tags: ["users' blocklists"],
+      auth: "user", path: ["tenant", "uuid"], schema: ref("WazoEntry"), headers: ETAG }),
+    put: op({ id: "updateMyBlocklistNumber", summary: "Change an entry of the end user's blocklist", tags: ["users' blocklists"],
+      auth: "user", path: ["tenant", "uuid"], ifMatch: true, body: ref("WazoEntryRequest"), status: 204, headers: ETAG }),
+    delete: op({ id: "deleteMyBlocklistNumber", summary: "Remove an entry of the end user's blocklist",
+      tags: ["users' blocklists"], auth: "user", path: ["tenant", "uuid"], ifMatch: true, status: 204 }),
+  },
+  "/v1/tenants/{tenant}/users/blocklist/numbers": {
+    get: op({ id: "searchUsersBlocklists", summary: "Entries across users' blocklists (admin, read only)",
+      tags: ["users' blocklists"], auth: "tenant", path: ["tenant"],
+      query: [...WAZO_LIST, queryString("user_uuid", "Only this user's entries.")], schema: wazoList(ref("WazoAdminEntry")) }),
+  },
+  "/v1/tenants/{tenant}/users/blocklist/numbers/{uuid}": {
+    get: op({ id: "getUsersBlocklistNumber", summary: "One entry of any user's blocklist (admin, read only)",
+      tags: ["users' blocklists"], auth: "tenant", path: ["tenant", "uuid"], schema: ref("WazoAdminEntry"), headers: ETAG }),
+  },
+  "/v1/tenants/{tenant}/users/{user_uuid}/blocklist/numbers": {
+    get: op({ id: "listUserBlocklist", summary: "A user's blocklist (admin, read only)", tags: ["users' blocklists"],
+      auth: "tenant", path: ["tenant", "user_uuid"], query: WAZO_LIST, schema: wazoList(ref("WazoAdminEntry")) }),
+    head: op({ id: "lookupUserBlocklist", summary: "Is this number on the user's blocklist? 204 with its uuid and label, or 404",
+      tags: ["users' blocklists"], auth: "tenant", path: ["tenant", "user_uuid"], status: 204,
+      query: [queryString("number_exact", "The caller's number, +E.164.", str(), true)],
+      headers: { "Wazo-Blocklist-Number-UUID": { schema: str() },
+        "Wazo-Blocklist-Number-Label": { description: "Percent-encoded (UTF-8) unless printable ASCII.", schema: str() } } }),
+  },
+  "/v1/tenants/{tenant}/users/{user_uuid}/blocklist/import": {
+    post: op({ id: "importUserBlocklist", summary: "Import numbers into a user's blocklist (streamed CSV or NDJSON)",
+      tags: ["users' blocklists"], auth: "tenant", path: ["tenant", "user_uuid"], write: true, ...IMPORT }),
+  },
+  "/v1/tenants/{tenant}/users/{user_uuid}/blocklist/export": {
+    get: op({ id: "exportUserBlocklist", summary: "Export a user's blocklist as CSV (streamed)", tags: ["users' blocklists"],
+      auth: "tenant", path: ["tenant", "user_uuid"], ...EXPORT }),
   },
   "/v1/tenants/{tenant}/infobip/callback": {
     post: op({ id: "infobipCallback", summary: "Infobip number-masking callback: where the call goes", tags: ["webhooks"],
@@ -408,6 +623,8 @@ export const OPENAPI = Object.freeze({
     { name: "tenants", description: "Tenants and their API keys." },
     { name: "policy", description: "The policy document and decisions." },
     { name: "masking", description: "Number masking: credentials, pool, sessions, audit." },
+    { name: "blocklists", description: "Account blocklists (Kazoo-shaped), selections, imports and exports, the end-user token key." },
+    { name: "users' blocklists", description: "Users' blocklists (Wazo-shaped): end users' own, admins' read-only views, lookup." },
     { name: "webhooks", description: "Infobip's webhooks, authenticated by Infobip's signature." },
   ],
   paths,
@@ -419,6 +636,9 @@ export const OPENAPI = Object.freeze({
       operatorKey: { type: "http", scheme: "bearer", description: "The operator key (secret OPERATOR_KEY)." },
       tenantKey: { type: "http", scheme: "bearer",
         description: "A tenant key: issued by POST /v1/tenants/{tenant}/keys (role admin or readonly) or configured in API_KEYS." },
+      userToken: { type: "http", scheme: "bearer", bearerFormat: "JWT",
+        description: "An end user's JWT (`sub` = the user's uuid), verified with the key configured by PUT …/user-auth." },
+      userTokenHeader: { type: "apiKey", in: "header", name: "X-Auth-Token", description: "The same JWT in Wazo's header." },
       infobipSignature: { type: "apiKey", in: "header", name: "Authorization",
         description: "Infobip's webhook signature: `apiId:hex(sha256(webhookUrl + body + key))`." },
     },
@@ -429,12 +649,16 @@ export const OPENAPI = Object.freeze({
 
 const METHODS = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 
-/** Each path template as a regex over the raw path (a parameter is one segment, possibly empty: its route says why). */
+/**
+ * Each path template as a regex over the raw path (a parameter is one segment, possibly empty: its route says
+ * why), the most literal first: as in OpenAPI, `/users/me/…` is matched before `/users/{user_uuid}/…`.
+ */
 const ROUTES = Object.entries(OPENAPI.paths).map(([template, item]) => ({
   template,
   re: new RegExp("^" + template.split(/\{[^}]+\}/).map((s) => s.replace(/[.*+?^$()|[\]\\]/g, "\\$&")).join("[^/]*") + "$"),
+  params: (template.match(/\{/g) ?? []).length,
   methods: METHODS.filter((m) => item[m]).map((m) => m.toUpperCase()),
-}));
+})).sort((a, b) => a.params - b.params);
 
 /** True for the paths the description covers (the API and health); every other path is the admin page's. */
 export const isApiPath = (pathname) => pathname === "/healthz" || pathname === "/v1" || pathname.startsWith("/v1/");
@@ -444,12 +668,9 @@ export const isApiPath = (pathname) => pathname === "/healthz" || pathname === "
  * and 405 (`method`, with Allow) when the path has no operation for the method.
  */
 export function requireOperation(method, pathname) {
-  const matches = ROUTES.filter((r) => r.re.test(pathname));
-  if (matches.length === 0) fail("path", "not_found", `path: no route ${pathname}`);
-  const hit = matches.find((r) => r.methods.includes(method));
-  if (!hit) {
-    const allowed = [...new Set(matches.flatMap((r) => r.methods))];
-    fail("method", "method_not_allowed", `method: use ${allowed.join(" or ")}`, { headers: { allow: allowed.join(", ") } });
-  }
+  const hit = ROUTES.find((r) => r.re.test(pathname));
+  if (!hit) fail("path", "not_found", `path: no route ${pathname}`);
+  if (!hit.methods.includes(method))
+    fail("method", "method_not_allowed", `method: use ${hit.methods.join(" or ")}`, { headers: { allow: hit.methods.join(", ") } });
   return hit.template;
 }

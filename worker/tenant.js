@@ -3,6 +3,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { core } from "./core.js";
 import { Masking, MASKING_SCHEMA } from "./masking.js";
+import { Lists, LISTS_SCHEMA, settle } from "./lists-store.js";
 
 /** Runs `fn`, turning a thrown core error into a plain { error } result (RPC keeps only the message of errors). */
 function result(fn) {
@@ -22,9 +23,9 @@ export class TenantStore extends DurableObject {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.createSchema();
-    this.engine = null;
-    this.engineVersion = -1;
-    this.masking = new Masking(this.sql, () => this.getPolicy());
+    // The policy's settings, the engine compiled from them and every list's rows (worker/lists-store.js).
+    this.lists = new Lists(ctx, () => this.masking?.invalidate());
+    this.masking = new Masking(this.sql);
   }
 
   createSchema() {
@@ -34,6 +35,7 @@ export class TenantStore extends DurableObject {
       doc TEXT NOT NULL,
       updated_at TEXT NOT NULL)`);
     for (const stmt of MASKING_SCHEMA) this.sql.exec(stmt);
+    for (const stmt of LISTS_SCHEMA) this.sql.exec(stmt);
   }
 
   /**
@@ -43,65 +45,38 @@ export class TenantStore extends DurableObject {
    */
   async destroy() {
     await this.ctx.storage.deleteAll();
-    this.engine?.free?.();
-    this.engine = null;
-    this.engineVersion = -1;
+    this.lists.reset();
     this.masking.invalidate();
     this.createSchema();
     return true;
   }
 
-  /** The stored policy: { version, policy } or null. */
+  /** The stored policy: { version, policy } (settings and the blocklists' fields; entries are rows) or null. */
   getPolicy() {
-    const row = this.sql.exec("SELECT version, doc FROM policy WHERE id = 1").toArray()[0];
-    return row ? { version: row.version, policy: JSON.parse(row.doc) } : null;
+    return this.lists.getPolicy();
   }
 
-  /** Validates and stores a policy document; an invalid one leaves the stored policy untouched. */
-  putPolicy(doc, nowIso) {
-    const compiled = result(() => new (core().Engine)(doc));
-    if (compiled.error) return compiled;
-    const prev = this.sql.exec("SELECT version FROM policy WHERE id = 1").toArray()[0];
-    const version = (prev?.version ?? 0) + 1;
-    this.sql.exec(
-      "INSERT INTO policy (id, version, doc, updated_at) VALUES (1, ?, ?, ?) " +
-        "ON CONFLICT (id) DO UPDATE SET version = excluded.version, doc = excluded.doc, updated_at = excluded.updated_at",
-      version, JSON.stringify(doc), nowIso);
-    this.engine?.free?.();
-    this.engine = compiled.ok;
-    this.engineVersion = version;
-    this.masking.invalidate();
-    return { ok: { version } };
+  /** Validates and stores a policy document (lists it carries become rows); an invalid one changes nothing. */
+  putPolicy(doc, nowIso, ifMatch = null) {
+    return settle(() => this.lists.putPolicy(doc, nowIso, ifMatch));
   }
 
-  /** The engine for the stored policy, compiled at most once per version per object instance. */
-  currentEngine() {
-    const row = this.sql.exec("SELECT version, doc FROM policy WHERE id = 1").toArray()[0];
-    if (!row) return null;
-    if (this.engineVersion !== row.version) {
-      this.engine?.free?.();
-      this.engine = new (core().Engine)(JSON.parse(row.doc));
-      this.engineVersion = row.version;
-    }
-    return this.engine;
-  }
-
-  /** Decides a call event against the stored policy: presentation, screening verdict and trace. */
+  /** Decides a call event: lookup keys, the rows under them, the core's decision from both. */
   decide(event) {
-    const engine = this.currentEngine();
-    if (!engine) return { error: { field: "policy", code: "not_configured", message: "policy: no policy stored for this tenant (PUT /v1/tenants/{tenant}/policy first)" } };
-    const r = result(() => engine.decide(event));
-    return r.ok !== undefined ? { ok: { version: this.engineVersion, ...r.ok } } : r;
+    return settle(() => this.lists.decide(event));
   }
 
-  /** The SIP-facing decision for an INVITE (`flat`: the key=value text form instead of the JSON answer). */
+  /** The list resources' operations (worker/blocklists.js): `op` names a method of `ListOps`. */
+  listOp(op, ...args) {
+    return settle(() => this.lists.op(op, args));
+  }
+
+  /** The SIP-facing decision for an INVITE (`flat`: the key=value text form), its lists read from rows. */
   decideInvite(invite, flat) {
-    const engine = this.currentEngine();
-    if (!engine) return { error: { field: "policy", code: "not_configured", message: "policy: no policy stored for this tenant (PUT /v1/tenants/{tenant}/policy first)" } };
-    return result(() => (flat ? engine.decideInviteFlat(invite) : engine.decideInvite(invite)));
+    return settle(() => this.lists.decideInvite(invite, flat));
   }
 
-  // ---- number masking (worker/masking.js) ----
+  // ---- number masking (worker/masking.js; every rule in the core) ----
 
   putMaskingCredentials(creds, nowIso) {
     return result(() => this.masking.putCredentials(creds, nowIso));
@@ -110,7 +85,7 @@ export class TenantStore extends DurableObject {
   getMaskingCredentials() {
     const c = this.masking.credentials();
     return c ? { ok: { apiId: c.api_id, callbackUrl: c.callback_url, statusUrl: c.status_url } } :
-      { error: { status: 404, field: "credentials", code: "not_found", message: "credentials: none stored" } };
+      { error: { field: "credentials", code: "not_found", message: "credentials: none stored" } };
   }
 
   putPool(pool) {
@@ -129,9 +104,9 @@ export class TenantStore extends DurableObject {
     return result(() => this.masking.closeSession(id, now, nowIso));
   }
 
-  listSessions(status) {
-    const all = this.masking.sessions();
-    return { ok: status ? all.filter((s) => (s.status ?? "open") === status) : all };
+  /** `viewer`: the caller's `{ role, unmask }`, which decides whether numbers are masked. */
+  listSessions(status, now, viewer) {
+    return result(() => this.masking.listSessions(status, now, viewer));
   }
 
   infobipCallback(body, authorization, url, now, nowIso) {
@@ -142,7 +117,7 @@ export class TenantStore extends DurableObject {
     return result(() => this.masking.status(body, authorization, url, nowIso));
   }
 
-  maskingLog(limit) {
-    return { ok: { calls: this.masking.callLog(limit), status: this.masking.statusLog(limit) } };
+  maskingLog(limit, viewer) {
+    return result(() => this.masking.log(limit, viewer));
   }
 }

@@ -6,9 +6,10 @@ use crate::error::Error;
 use crate::masking::allocate::{self, read_pool, PoolSizing};
 use crate::masking::config::MaskingConfig;
 use crate::masking::display::{mask, DisplayPolicy};
+use crate::masking::lifecycle::{validate_credentials as check_credentials, Viewer};
 use crate::masking::payload::{self, callback_from_value, response_from_value, status_from_value};
-use crate::masking::route::{MaskingState, Webhook};
-use crate::masking::session::{read_one_session, read_sessions};
+use crate::masking::route::{Counter, MaskingState, Webhook};
+use crate::masking::session::{read_one_session, read_sessions, SessionState};
 use crate::masking::signature::{sign, verify, Credentials, WebhookKind};
 use crate::policy::reader::{type_name as kind, Obj};
 use serde_json::Value;
@@ -65,9 +66,10 @@ fn state_of(config: &Value, sessions: &Value) -> Result<MaskingState, ExportErro
     Ok(MaskingState::new(config, sessions)?)
 }
 
-/// Builds the routing state from `{config, sessions}`, the argument of the wasm `MaskingState` constructor.
-/// `webhook` (optional) is `{url, apiId, key}`: it enables `handleCallback`; `pool` (optional) is what
-/// `allocate` draws from.
+/// Builds the state from `{config, sessions}`, the argument of the wasm `MaskingState` constructor.
+/// Optional: `webhook` `{url?, status_url?, apiId, key}` (enables the webhook methods; a missing URL means
+/// the URL the request arrived at), `pool` (what allocation draws from), `secret` (the tenant secret keying
+/// PIN hashes and random tokens), `counters` (stored PIN counters).
 pub fn state_from_init(init: &Value) -> Result<MaskingState, ExportError> {
     let f = Obj::of(init, "init")?;
     let pool = f.get("pool").map(read_pool).transpose()?;
@@ -76,13 +78,22 @@ pub fn state_from_init(init: &Value) -> Result<MaskingState, ExportError> {
         Some(w) => {
             let wf = Obj::of(w, "webhook")?;
             Some(Webhook {
-                url: wf.req_text("url")?.to_owned(),
+                url: wf.opt_str("url")?.map(str::to_owned),
+                status_url: wf.opt_str("status_url")?.map(str::to_owned),
                 credentials: credentials(w).map_err(|e| e.under("webhook"))?,
             })
         }
     };
-    let mut st = state_of(f.req("config")?, f.req("sessions")?)?;
+    let secret = f.opt_str("secret")?.map(str::to_owned);
+    let counters: Vec<Counter> = match f.get("counters") {
+        None => Vec::new(),
+        Some(c) => serde_json::from_value(c.clone()).map_err(|e| {
+            Error::new("counters", "invalid_type", format!("expected [{{key, count, since}}]: {e}"))
+        })?,
+    };
+    let mut st = state_of(f.req("config")?, f.req("sessions")?)?.with_secret(secret);
     st.set_pool(pool.unwrap_or_default());
+    st.set_counters(counters);
     Ok(match webhook {
         Some(w) => st.with_webhook(w),
         None => st,
@@ -213,4 +224,64 @@ pub fn state_allocate(st: &MaskingState, args: &[Value]) -> Exported {
 pub fn state_upsert(st: &mut MaskingState, args: &[Value]) -> Result<(), ExportError> {
     let session = read_one_session(arg(args, 0, "session")?, "session")?;
     st.upsert(session).map_err(|e| e.under("session").into())
+}
+
+/// `{role?, unmask?}`; absent: an unprivileged reader.
+fn viewer(args: &[Value], i: usize) -> Result<Viewer, Error> {
+    match args.get(i) {
+        None | Some(Value::Null) => Ok(Viewer::default()),
+        Some(v) => Viewer::from_value(v),
+    }
+}
+
+/// `validateCredentials(credentials)`: Infobip-shaped credentials and webhook URLs, as stored.
+pub fn validate_credentials(args: &[Value]) -> Exported {
+    json(check_credentials(arg(args, 0, "credentials")?))
+}
+
+/// `state.createSession(request, now)`: allocates, hashes PINs, adds the session; `{session, trace}`.
+pub fn state_create_session(st: &mut MaskingState, args: &[Value]) -> Exported {
+    json(st.create_session(arg(args, 0, "request")?, now_arg(args, 1)?))
+}
+
+/// `state.closeSession(id, now)`: `{session, changed}`.
+pub fn state_close_session(st: &mut MaskingState, args: &[Value]) -> Exported {
+    let id =
+        opt_str(args, 0, "id")?.ok_or_else(|| Error::new("id", "missing", "required argument is missing"))?;
+    json(st.close_session(id, now_arg(args, 1)?))
+}
+
+/// `state.sessionViews(status | null, now, viewer)`: the sessions as the viewer may read them.
+pub fn state_session_views(st: &MaskingState, args: &[Value]) -> Exported {
+    let filter = opt_str(args, 0, "status")?.map(|s| SessionState::parse("status", s)).transpose()?;
+    json::<_, Error>(Ok(st.session_views(filter, now_arg(args, 1)?, &viewer(args, 2)?)))
+}
+
+/// `state.callback(body, authorization, requestUrl | null, now, prior)`: `prior` is an object of stored
+/// records by replay key (the wasm method also takes a lookup function).
+pub fn state_callback(
+    st: &mut MaskingState,
+    args: &[Value],
+    prior: &mut dyn FnMut(&str) -> Option<Value>,
+) -> Exported {
+    let header = opt_str(args, 1, "authorization")?.unwrap_or("");
+    let url = opt_str(args, 2, "url")?;
+    json(st.callback(raw_body(arg(args, 0, "body")?)?, header, url, now_arg(args, 3)?, prior))
+}
+
+/// [`state_callback`] with the records given as an object (the JSON face, for the vectors).
+pub fn state_callback_with_records(st: &mut MaskingState, args: &[Value]) -> Exported {
+    let records = args.get(4).cloned().unwrap_or(Value::Null);
+    state_callback(st, args, &mut |k| records.get(k).cloned())
+}
+
+/// `state.statusRecord(body, authorization, requestUrl | null)`: `{key, status}`.
+pub fn state_status_record(st: &MaskingState, args: &[Value]) -> Exported {
+    let header = opt_str(args, 1, "authorization")?.unwrap_or("");
+    json(st.status_record(raw_body(arg(args, 0, "body")?)?, header, opt_str(args, 2, "url")?))
+}
+
+/// `state.viewRecords(rows, viewer)`: log rows as the viewer may read them.
+pub fn state_view_records(st: &MaskingState, args: &[Value]) -> Exported {
+    json(st.view_records(arg(args, 0, "records")?, &viewer(args, 1)?))
 }

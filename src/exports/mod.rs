@@ -9,7 +9,7 @@ pub mod masking;
 
 use crate::error::{Error, Problems};
 use crate::policy::Engine;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Why an export failed: one problem, or several (validation).
@@ -62,7 +62,16 @@ pub const EXPORTS: &[(&str, Export)] = &[
     // SIP
     ("Engine.decideInvite", |args| engine_decide_invite(&engine(args)?, rest(args))),
     ("Engine.decideInviteFlat", |args| engine_decide_invite_flat(&engine(args)?, rest(args))),
+    ("Engine.inviteLookupKeys", |args| engine_invite_lookup_keys(&engine(args)?, rest(args))),
+    ("Engine.decideInviteRows", |args| engine_decide_invite_rows(&engine(args)?, rest(args), false)),
+    ("Engine.decideInviteRowsFlat", |args| engine_decide_invite_rows(&engine(args)?, rest(args), true)),
     ("normalizeEntry", normalize_entry),
+    // Lists stored as rows (docs/blocklists.md)
+    ("Engine.lookupKeys", |args| engine_lookup_keys(&engine(args)?, rest(args))),
+    ("Engine.decideRows", |args| engine_decide_rows(&engine(args)?, rest(args))),
+    ("splitPolicy", split_policy),
+    ("parseImport", parse_import),
+    ("normalizePrefix", normalize_prefix),
     // Masking
     ("verifySignature", masking::verify_signature),
     ("signWebhook", masking::sign_webhook),
@@ -80,6 +89,19 @@ pub const EXPORTS: &[(&str, Export)] = &[
     ("MaskingState.handleCallback", |args| {
         masking::state_handle_callback(&masking::state(args)?, rest(args))
     }),
+    ("validateCredentials", masking::validate_credentials),
+    ("MaskingState.createSession", |args| {
+        masking::state_create_session(&mut masking::state(args)?, rest(args))
+    }),
+    ("MaskingState.closeSession", |args| {
+        masking::state_close_session(&mut masking::state(args)?, rest(args))
+    }),
+    ("MaskingState.sessionViews", |args| masking::state_session_views(&masking::state(args)?, rest(args))),
+    ("MaskingState.callback", |args| {
+        masking::state_callback_with_records(&mut masking::state(args)?, rest(args))
+    }),
+    ("MaskingState.statusRecord", |args| masking::state_status_record(&masking::state(args)?, rest(args))),
+    ("MaskingState.viewRecords", |args| masking::state_view_records(&masking::state(args)?, rest(args))),
     ("poolStates", console::pool_states),
     // What-if replay
     ("replay", console::replay),
@@ -171,6 +193,39 @@ pub fn engine_decide(engine: &Engine, args: &[Value]) -> Exported {
     json(engine.decide_json(arg(args, 0, "event")?))
 }
 
+/// `engine.lookupKeys(event)`: the lists and keys storage fetches rows for (docs/blocklists.md).
+pub fn engine_lookup_keys(engine: &Engine, args: &[Value]) -> Exported {
+    json(engine.lookup_keys_json(arg(args, 0, "event")?))
+}
+
+/// `engine.decideRows(event, rows)`: the decision from the rows fetched under the call's lookup keys.
+pub fn engine_decide_rows(engine: &Engine, args: &[Value]) -> Exported {
+    json(engine.decide_rows_json(arg(args, 0, "event")?, arg(args, 1, "rows")?))
+}
+
+/// `splitPolicy(policy)`: the validated document split into its settings and its entries as rows.
+pub fn split_policy(args: &[Value]) -> Exported {
+    json(crate::screening::lookup::split_policy(arg(args, 0, "policy")?))
+}
+
+/// `parseImport(options, lines)`: a batch of import lines as normalised entries and problems by line.
+pub fn parse_import(args: &[Value]) -> Exported {
+    let options = crate::screening::import::Options::deserialize(arg(args, 0, "options")?)
+        .map_err(|e| Error::new("options", "invalid", e.to_string()))?;
+    let lines: Vec<String> = arg(args, 1, "lines")?
+        .as_array()
+        .and_then(|a| a.iter().map(|v| v.as_str().map(str::to_owned)).collect())
+        .ok_or_else(|| Error::new("lines", "invalid_type", "expected an array of strings"))?;
+    json(crate::screening::import::parse(&options, &lines))
+}
+
+/// `normalizePrefix(prefix)`: `{ prefix, e164_prefix }` for a prefix in international form.
+pub fn normalize_prefix(args: &[Value]) -> Exported {
+    let prefix = arg_str(args, 0, "prefix")?;
+    let key = crate::screening::lists::parse_prefix(prefix)?;
+    json::<_, Error>(Ok(serde_json::json!({ "prefix": prefix, "e164_prefix": key.to_string() })))
+}
+
 /// `engine.decideInvite(invite)`: the answer to an INVITE, ready for a SIP server to apply.
 pub fn engine_decide_invite(engine: &Engine, args: &[Value]) -> Exported {
     json(crate::sip::decide_invite(engine, arg(args, 0, "invite")?))
@@ -179,4 +234,22 @@ pub fn engine_decide_invite(engine: &Engine, args: &[Value]) -> Exported {
 /// `engine.decideInviteFlat(invite)`: the same answer as `key=value` lines (a JSON string).
 pub fn engine_decide_invite_flat(engine: &Engine, args: &[Value]) -> Exported {
     json(crate::sip::decide_invite(engine, arg(args, 0, "invite")?).map(|a| a.to_flat()))
+}
+
+/// `engine.inviteLookupKeys(invite)`: the lookup keys of the INVITE's call (lists stored as rows).
+pub fn engine_invite_lookup_keys(engine: &Engine, args: &[Value]) -> Exported {
+    let event = crate::sip::invite::invite_event(arg(args, 0, "invite")?)?;
+    json(engine.lookup_keys(&event))
+}
+
+/// `engine.decideInviteRows(invite, rows)` (and `…Flat`): the INVITE's answer from the rows fetched under its
+/// lookup keys.
+pub fn engine_decide_invite_rows(engine: &Engine, args: &[Value], flat: bool) -> Exported {
+    let rows = crate::screening::lookup::read_rows(arg(args, 1, "rows")?)?;
+    let answer = crate::sip::invite::decide_invite_rows(engine, arg(args, 0, "invite")?, &rows)?;
+    if flat {
+        json::<_, Error>(Ok(answer.to_flat()))
+    } else {
+        json::<_, Error>(Ok(answer))
+    }
 }

@@ -5,10 +5,12 @@
 //! Allocation is a pure function of (pool, sessions, request, now), so the worker can run it inside a
 //! Durable Object transaction and store its result as is.
 //!
-//! For each participant, in order, the candidates are the pool numbers that are not reserved, not resting
-//! after a release (`last_released_at + cooloff_seconds > now`), not already held by that participant in a
-//! live session, not either participant's own number, and below `max_participants_per_number`. They are
-//! ranked by: sticky (the participant's latest proxy, when `sticky` is on; it may skip the cool-off, which
+//! For each participant, in order, the candidates are the pool numbers that are not
+//! `excluded_from_allocation`, not held for another session (`held_for_session`, or a live session with
+//! `hold_numbers`), not resting after a release (the latest of `last_released_at` and the `closed_at` or
+//! passed `expires_at` of any session that used it, plus `cooloff_seconds`, is after `now`: closing and
+//! expiring release alike), not already held by that participant in a live session, not either participant's
+//! own number, and below `max_participants_per_number`. They are ranked by: held for this very session, sticky (the participant's latest proxy, when `sticky` is on; it may skip the cool-off, which
 //! protects numbers from other participants), then geo match (area code, then country), then load (fewest
 //! live assignments), then pool order. No randomness: the same inputs give the same numbers.
 
@@ -31,8 +33,12 @@ pub struct PoolNumber {
     pub country: Option<String>,
     /// Area code: leading digits of the national number that make it local (`79` for `+41 79 …`).
     pub area_code: Option<String>,
-    /// Reserved numbers are only given when a request names them.
-    pub reserved: bool,
+    /// Never auto-allocated: only given when a request names it as `proxy`. (Read from the old name
+    /// `reserved` too, which meant this and nothing else; written back under this name.)
+    pub excluded_from_allocation: bool,
+    /// Infobip's reservation: the number is held for the session with this id, and allocated to no other.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held_for_session: Option<String>,
     /// Epoch seconds when the number was last released, for the reuse cool-off.
     pub last_released_at: Option<i64>,
 }
@@ -72,7 +78,18 @@ pub fn read_pool(v: &Value) -> Result<Vec<PoolNumber>, Problems> {
                 ));
             }
         }
-        let reserved = note(&mut problems, f.opt_bool("reserved", false)).flatten().unwrap_or(false);
+        let excluded = note(&mut problems, f.opt_bool("excluded_from_allocation", false)).flatten();
+        let legacy = note(&mut problems, f.opt_bool("reserved", false)).flatten();
+        if excluded.is_some() && legacy.is_some() {
+            problems.push(Error::new(
+                f.path("reserved"),
+                "mutually_exclusive",
+                "reserved is the old name of excluded_from_allocation: give only excluded_from_allocation",
+            ));
+        }
+        let excluded_from_allocation = excluded.or(legacy).unwrap_or(false);
+        let held_for_session =
+            note(&mut problems, f.opt_str("held_for_session")).flatten().map(str::to_owned);
         let last_released_at = note(&mut problems, f.opt_i64("last_released_at")).flatten();
         if let Some(n) = number {
             if let Some(first) = seen.insert(n.key, i) {
@@ -82,7 +99,14 @@ pub fn read_pool(v: &Value) -> Result<Vec<PoolNumber>, Problems> {
                     format!("{} is also pool[{first}]", n.e164),
                 ));
             }
-            pool.push(PoolNumber { number: n, country, area_code, reserved, last_released_at });
+            pool.push(PoolNumber {
+                number: n,
+                country,
+                area_code,
+                excluded_from_allocation,
+                held_for_session,
+                last_released_at,
+            });
         }
     }
     if problems.is_empty() {
@@ -102,7 +126,8 @@ pub struct Allocation {
 /// Why pool numbers were passed over for one participant.
 #[derive(Default)]
 struct Skipped {
-    reserved: usize,
+    excluded: usize,
+    held_for_other: usize,
     resting: usize,
     held: usize,
     full: usize,
@@ -129,20 +154,20 @@ impl MaskingState {
                 .unwrap_or_else(|| Error::new("request", "invalid", "invalid request")));
         };
         if self.session(&draft.id).is_some() {
-            return Err(Error::new("id", "duplicate", format!("a session with id {:?} exists", draft.id)));
+            return Err(Error::new("id", "duplicate_id", format!("a session with id {:?} exists", draft.id)));
         }
         if draft.status != SessionStatus::Open {
             return Err(Error::new("status", "invalid", "a new session is open"));
         }
         let rules = &self.config.allocation;
-        // Live assignments per pool number, updated as this allocation assigns numbers.
-        let mut load: HashMap<u64, u64> =
-            pool.iter().map(|p| (p.number.key, self.load(p.number.key, now))).collect();
+        // Live assignments, latest release and hold per pool number; load is updated as numbers are assigned.
+        let mut load: HashMap<u64, Usage> = pool.iter().map(|p| (p.number.key, self.usage(p, now))).collect();
         let mut trace = Trace::default();
         let [(a, pin_a), (b, pin_b)] = &draft.participants;
         let own = [a.key, b.key];
-        let proxy_a = self.choose(pool, 0, a, pin_a.as_ref(), own, &mut load, &mut trace, now)?;
-        let proxy_b = self.choose(pool, 1, b, pin_b.as_ref(), own, &mut load, &mut trace, now)?;
+        let id = draft.id.clone();
+        let proxy_a = self.choose(pool, &id, 0, a, pin_a.as_ref(), own, &mut load, &mut trace, now)?;
+        let proxy_b = self.choose(pool, &id, 1, b, pin_b.as_ref(), own, &mut load, &mut trace, now)?;
         draft.participants = [(a.clone(), Some(proxy_a)), (b.clone(), Some(proxy_b))];
         let expires_at = draft.expires_at.or_else(|| {
             draft
@@ -151,8 +176,17 @@ impl MaskingState {
                 .map(|t| now.saturating_add(i64::try_from(t).unwrap_or(i64::MAX)))
         });
         draft.expires_at = expires_at;
-        let session =
-            draft.into_session().ok_or_else(|| Error::new("participants", "internal", "proxy missing"))?;
+        let has_pin = draft.pins.iter().any(Option::is_some);
+        if has_pin && self.secret.is_none() {
+            return Err(Error::new(
+                "participants",
+                "not_configured",
+                "PINs need the tenant secret to be hashed",
+            ));
+        }
+        let session = draft
+            .into_session_with(&|digits| self.pin_hash(digits))
+            .ok_or_else(|| Error::new("participants", "internal", "proxy missing"))?;
         let [Participant { proxy: pa, .. }, Participant { proxy: pb, .. }] = &session.participants;
         trace.push(
             "session",
@@ -173,11 +207,12 @@ impl MaskingState {
     fn choose(
         &self,
         pool: &[PoolNumber],
+        id: &str,
         i: usize,
         number: &Number,
         pinned: Option<&Number>,
         own: [u64; 2],
-        load: &mut HashMap<u64, u64>,
+        load: &mut HashMap<u64, Usage>,
         trace: &mut Trace,
         now: i64,
     ) -> Result<Number, Error> {
@@ -185,11 +220,20 @@ impl MaskingState {
         let field = format!("participants[{i}]");
         let chosen = match pinned {
             Some(p) => {
-                if !pool.iter().any(|e| e.number.key == p.key) {
+                let Some(entry) = pool.iter().find(|e| e.number.key == p.key) else {
                     return Err(Error::new(
                         format!("{field}.proxy"),
                         "not_in_pool",
                         format!("{} is not a pool number", p.e164),
+                    ));
+                };
+                let held_by_other = entry.held_for_session.as_deref().is_some_and(|h| h != id)
+                    || load.get(&p.key).is_some_and(|u| u.held);
+                if held_by_other {
+                    return Err(Error::new(
+                        format!("{field}.proxy"),
+                        "proxy_held",
+                        format!("{} is held for another session", p.e164),
                     ));
                 }
                 if self.holds(number, p, now) {
@@ -208,19 +252,22 @@ impl MaskingState {
             }
             None => {
                 let sticky = self.latest_proxy(number.key).filter(|_| rules.sticky);
-                let (pick, skipped) = self.pick(pool, rules, number, own, sticky, load, now);
+                let (pick, skipped) = self.pick(pool, id, rules, number, own, sticky, load, now);
                 let Some(e) = pick.and_then(|j| pool.get(j)) else {
                     return Err(Error::new(
                         field,
                         "pool_exhausted",
                         format!(
-                            "pool exhausted for participant {}: {} numbers, {} reserved, {} cooling off, {} already held by it, {} at capacity, {} a participant's own number",
-                            number.e164, pool.len(), skipped.reserved, skipped.resting, skipped.held, skipped.full, skipped.own
+                            "pool exhausted for participant {}: {} numbers, {} excluded from allocation, {} held for other sessions, {} cooling off, {} already held by it, {} at capacity, {} a participant's own number",
+                            number.e164, pool.len(), skipped.excluded, skipped.held_for_other, skipped.resting, skipped.held, skipped.full, skipped.own
                         ),
                     ));
                 };
-                let used = load.get(&e.number.key).copied().unwrap_or(0);
-                let why = reasons(e, number, rules.geo_match, sticky == Some(e.number.key), used);
+                let used = load.get(&e.number.key).map_or(0, |u| u.load);
+                let mut why = reasons(e, number, rules.geo_match, sticky == Some(e.number.key), used);
+                if e.held_for_session.as_deref() == Some(id) {
+                    why = format!("held for this session, {why}");
+                }
                 trace.push(
                     "allocate",
                     Outcome::Picked,
@@ -232,7 +279,7 @@ impl MaskingState {
                 e.number.clone()
             }
         };
-        *load.entry(chosen.key).or_insert(0) += 1;
+        load.entry(chosen.key).or_default().load += 1;
         Ok(chosen)
     }
 
@@ -240,25 +287,31 @@ impl MaskingState {
     fn pick(
         &self,
         pool: &[PoolNumber],
+        id: &str,
         rules: &AllocationRules,
         number: &Number,
         own: [u64; 2],
         sticky: Option<u64>,
-        load: &HashMap<u64, u64>,
+        load: &HashMap<u64, Usage>,
         now: i64,
     ) -> (Option<usize>, Skipped) {
         let mut skipped = Skipped::default();
-        let mut best: Option<((u8, u8, u64, usize), usize)> = None;
+        let mut best: Option<(Rank, usize)> = None;
         for (j, e) in pool.iter().enumerate() {
             let is_sticky = sticky == Some(e.number.key);
-            let used = load.get(&e.number.key).copied().unwrap_or(0);
-            let resting = e.last_released_at.is_some_and(|t| {
+            let usage = load.get(&e.number.key).copied().unwrap_or_default();
+            let used = usage.load;
+            let released = usage.released.max(e.last_released_at);
+            let resting = released.is_some_and(|t| {
                 t.saturating_add(i64::try_from(rules.cooloff_seconds).unwrap_or(i64::MAX)) > now
             });
+            let held_here = e.held_for_session.as_deref() == Some(id);
             if own.contains(&e.number.key) {
                 skipped.own += 1;
-            } else if e.reserved {
-                skipped.reserved += 1;
+            } else if e.excluded_from_allocation {
+                skipped.excluded += 1;
+            } else if (e.held_for_session.is_some() && !held_here) || usage.held {
+                skipped.held_for_other += 1;
             } else if resting && !is_sticky {
                 skipped.resting += 1;
             } else if self.holds(number, &e.number, now) {
@@ -266,7 +319,13 @@ impl MaskingState {
             } else if rules.max_participants_per_number.is_some_and(|m| used >= m) {
                 skipped.full += 1;
             } else {
-                let rank = (u8::from(!is_sticky), geo_rank(e, number, rules.geo_match), used, j);
+                let rank = (
+                    u8::from(!held_here),
+                    u8::from(!is_sticky),
+                    geo_rank(e, number, rules.geo_match),
+                    used,
+                    j,
+                );
                 if best.as_ref().is_none_or(|(r, _)| rank < *r) {
                     best = Some((rank, j));
                 }
@@ -274,6 +333,46 @@ impl MaskingState {
         }
         (best.map(|(_, j)| j), skipped)
     }
+}
+
+/// A candidate's rank, lowest first: (not held for this session, not sticky, geo rank, load, pool position).
+type Rank = (u8, u8, u8, u64, usize);
+
+/// What the live and past sessions say about one pool number at `now`.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Usage {
+    /// Live (participant, proxy) assignments.
+    pub load: u64,
+    /// The latest release by a closed or expired session.
+    pub released: Option<i64>,
+    /// Held by a live session with `hold_numbers`.
+    pub held: bool,
+}
+
+impl MaskingState {
+    /// The usage of pool number `e` at `now`, from the sessions that used it.
+    pub(crate) fn usage(&self, e: &PoolNumber, now: i64) -> Usage {
+        usage_of(e.number.key, self.sessions_on(e.number.key), now)
+    }
+}
+
+/// The usage of proxy `proxy` at `now` by `sessions` (those using it; others are ignored): the one rule for
+/// load, hold and release, shared by allocation and the pool's states over time.
+pub(crate) fn usage_of<'a>(proxy: u64, sessions: impl Iterator<Item = &'a Session>, now: i64) -> Usage {
+    let mut u = Usage::default();
+    for s in sessions {
+        let on = s.participants.iter().filter(|p| p.proxy.key == proxy).count() as u64;
+        if on == 0 {
+            continue;
+        }
+        if s.is_live(now) {
+            u.load += on;
+            u.held |= s.hold_numbers;
+        } else {
+            u.released = u.released.max(s.released_at(now));
+        }
+    }
+    u
 }
 
 fn country_of(e: &PoolNumber) -> Option<&str> {

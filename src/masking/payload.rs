@@ -5,7 +5,7 @@
 
 use super::number::Number;
 use crate::error::Error;
-use crate::policy::reader::{parse_body, Obj};
+use crate::policy::reader::{parse_body, type_name, Obj};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -16,8 +16,9 @@ pub const MAX_CLIENT_REFERENCE_ID: usize = 200;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallbackRequest {
-    /// The caller's real number (E.164 once read).
-    pub from: Number,
+    /// The caller's real number (E.164 once read); `null` when withheld: `from` absent, empty, a word such
+    /// as `anonymous`, `withheld`, `private`, `unknown`, or anything that is not an international number.
+    pub from: Option<Number>,
     /// The called masking (proxy) number.
     pub to: Number,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -27,6 +28,18 @@ pub struct CallbackRequest {
     /// Present (true) only on the callback that follows a `captureDtmf` command.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dtmf_captured: Option<bool>,
+    /// The digits captured, when `dtmfCaptured` carries them as a string. Never serialised: they may be a PIN.
+    #[serde(skip)]
+    pub digits: Option<String>,
+}
+
+/// Whether a caller text means "no number" (case-insensitive): empty, or a word carriers use for a
+/// withheld caller ID.
+fn withheld_word(raw: &str) -> bool {
+    let t = raw.trim().to_ascii_lowercase();
+    t.is_empty()
+        || ["anonymous", "withheld", "private", "unknown", "restricted", "unavailable", "null"]
+            .contains(&t.as_str())
 }
 
 /// Reads a callback request body.
@@ -45,12 +58,33 @@ pub(crate) fn callback_with(
     number: &dyn Fn(&str, &str) -> Result<Number, Error>,
 ) -> Result<CallbackRequest, Error> {
     let f = Obj::of(v, "")?;
+    // A withheld or unusable caller is not an error: the call is real and Infobip needs an answer.
+    let from = match f.get("from") {
+        None => None,
+        Some(Value::String(s)) if withheld_word(s) => None,
+        Some(Value::String(s)) => number("from", s).ok(),
+        Some(other) => {
+            return Err(Error::new(
+                "from",
+                "invalid_type",
+                format!("expected a string, got {}", type_name(other)),
+            ))
+        }
+    };
+    let (dtmf_captured, digits) = match f.get("dtmfCaptured") {
+        None => (None, None),
+        Some(Value::String(s)) if s.bytes().all(|b| b.is_ascii_digit() || b == b'*' || b == b'#') => {
+            (Some(true), Some(s.trim_end_matches('#').to_owned()))
+        }
+        Some(_) => (f.opt_bool("dtmfCaptured", true)?, None),
+    };
     Ok(CallbackRequest {
-        from: number("from", f.req_text("from")?)?,
+        from,
         to: number("to", f.req_text("to")?)?,
         nm_correlation_id: f.opt_str("nmCorrelationId")?.map(str::to_owned),
         correlation_id: f.opt_str("correlationId")?.map(str::to_owned),
-        dtmf_captured: f.opt_bool("dtmfCaptured", true)?,
+        dtmf_captured,
+        digits,
     })
 }
 
@@ -75,9 +109,11 @@ impl AudioSource {
         match (f.opt_str("fileId")?, f.opt_str("fileUrl")?) {
             (Some(id), None) => Ok(AudioSource::FileId(id.to_owned())),
             (None, Some(url)) => Ok(AudioSource::FileUrl(url.to_owned())),
-            (Some(_), Some(_)) => {
-                Err(Error::new(f.path("fileUrl"), "conflict", "give either fileId or fileUrl, not both"))
-            }
+            (Some(_), Some(_)) => Err(Error::new(
+                f.path("fileUrl"),
+                "mutually_exclusive",
+                "give either fileId or fileUrl, not both",
+            )),
             (None, None) => Err(Error::new(
                 if path.is_empty() { "fileUrl" } else { path },
                 "missing",
@@ -314,7 +350,7 @@ pub fn status_from_value(v: &Value) -> Result<StatusMessage, Error> {
     let s = |k: &str| f.opt_str(k).map(|o| o.map(str::to_owned));
     let file_id = match (s("fileID")?, s("fileId")?) {
         (Some(a), Some(b)) if a != b => {
-            return Err(Error::new("fileId", "conflict", "fileID and fileId disagree"));
+            return Err(Error::new("fileId", "mismatch", "fileID and fileId disagree"));
         }
         (a, b) => a.or(b),
     };

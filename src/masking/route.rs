@@ -37,6 +37,17 @@ pub enum RouteOutcome {
     Unknown,
     /// More than one live session on the same key: `not_allowed`.
     Conflict,
+    /// The caller's number is withheld: `not_allowed`, or the PIN prompt when configured.
+    Withheld,
+    /// Asked for a PIN (`captureDtmf`): the first time, or again after a wrong one.
+    PinPrompt,
+    /// The PIN entered matched a participant: dialled the other one.
+    PinJoin,
+    /// Too many wrong PINs on this call, or too many failures for this caller or proxy: `not_allowed`.
+    PinRefused,
+    /// The callback was signed but unusable (its `to` is not a number): `not_allowed`, so Infobip still
+    /// gets an answer.
+    Invalid,
 }
 
 /// The decision for one callback: the response for Infobip, why, and which session decided.
@@ -47,6 +58,19 @@ pub struct Routing {
     /// The callback response body to send back to Infobip.
     pub response: CallbackResponse,
     pub trace: Trace,
+    /// PIN-attempt counters this decision changes (the host stores them; see [`Counter`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub counters: Vec<Counter>,
+}
+
+/// A failure counter for PIN attempts: per call (`call:<correlationId>`), per caller (`caller:<E.164>`) and
+/// per proxy number (`proxy:<E.164>`). It counts failures since `since`; a window that has passed starts
+/// again from zero.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Counter {
+    pub key: String,
+    pub count: u64,
+    pub since: i64,
 }
 
 impl Routing {
@@ -72,18 +96,26 @@ pub struct MaskingState {
     /// participant → positions of its sessions (sticky allocation).
     by_participant: HashMap<u64, Vec<usize>>,
     /// Every number of every session, by key: callbacks from known numbers skip re-normalising.
-    known: HashMap<u64, Number>,
+    pub(crate) known: HashMap<u64, Number>,
     /// The callback URL and credentials, for [`MaskingState::handle_callback`].
     webhook: Option<Webhook>,
     /// The proxy-number pool allocation draws from.
     pub(crate) pool: Vec<PoolNumber>,
+    /// The tenant's secret (handed in by the host, which draws it once at random): keys PIN hashes, replay
+    /// keys of PIN callbacks and random display tokens. The core draws no randomness itself.
+    pub(crate) secret: Option<String>,
+    /// PIN failure counters by key.
+    pub(crate) counters: HashMap<String, Counter>,
 }
 
-/// Where Infobip posts callbacks and the credentials it signs them with.
+/// Where Infobip posts callbacks and status messages, and the credentials it signs them with.
 #[derive(Debug, Clone)]
 pub struct Webhook {
-    /// The callback URL exactly as configured with Infobip (it is part of the signed text).
-    pub url: String,
+    /// The callback URL exactly as configured with Infobip (it is part of the signed text); `None`: the URL
+    /// the request arrived at.
+    pub url: Option<String>,
+    /// The status URL, likewise.
+    pub status_url: Option<String>,
     pub credentials: Credentials,
 }
 
@@ -101,6 +133,8 @@ impl MaskingState {
             webhook: None,
             pool: Vec::new(),
             sessions: Vec::with_capacity(sessions.len()),
+            secret: None,
+            counters: HashMap::new(),
         };
         let mut problems = Vec::new();
         for (i, s) in sessions.into_iter().enumerate() {
@@ -193,11 +227,10 @@ impl MaskingState {
         self.by_id.get(id).and_then(|&j| self.sessions.get(j))
     }
 
-    /// Live (participant, `proxy`) assignments at `now`: the proxy number's load.
-    pub(crate) fn load(&self, proxy: u64, now: i64) -> u64 {
-        let sessions = self.by_proxy.get(&proxy).map_or(&[][..], Vec::as_slice);
-        let live = sessions.iter().filter_map(|&j| self.sessions.get(j)).filter(|s| s.is_live(now));
-        live.map(|s| s.participants.iter().filter(|p| p.proxy.key == proxy).count() as u64).sum()
+    /// The sessions (any state) in which some participant uses `proxy`.
+    pub(crate) fn sessions_on(&self, proxy: u64) -> impl Iterator<Item = &Session> {
+        let positions = self.by_proxy.get(&proxy).map_or(&[][..], Vec::as_slice);
+        positions.iter().filter_map(|&j| self.sessions.get(j))
     }
 
     /// The proxy `participant` had in its latest session (any status), for sticky allocation.
@@ -239,13 +272,38 @@ impl MaskingState {
         self
     }
 
-    /// The whole callback path: verify the `Authorization` header on the raw body, read it, route it.
-    pub fn handle_callback(&self, body: &str, authorization: &str, now: i64) -> Result<Routing, Error> {
+    /// The same state, with the tenant secret that keys PIN hashes and random display tokens.
+    pub fn with_secret(mut self, secret: Option<String>) -> MaskingState {
+        self.secret = secret.filter(|s| !s.is_empty());
+        self
+    }
+
+    /// Verifies a webhook's `Authorization` header on the raw body, for the URL configured for `kind` (or,
+    /// when none is, `request_url`).
+    pub(crate) fn verify_webhook(
+        &self,
+        kind: WebhookKind,
+        body: &str,
+        authorization: &str,
+        request_url: Option<&str>,
+    ) -> Result<(), Error> {
         let w = self
             .webhook
             .as_ref()
             .ok_or_else(|| Error::new("webhook", "missing", "no callback URL and credentials configured"))?;
-        verify(&w.credentials, &w.url, body, WebhookKind::Callback, authorization)?;
+        let configured = match kind {
+            WebhookKind::Callback => w.url.as_deref(),
+            WebhookKind::Status => w.status_url.as_deref(),
+        };
+        let url = configured
+            .or(request_url)
+            .ok_or_else(|| Error::new("webhook", "missing", "no webhook URL configured"))?;
+        verify(&w.credentials, url, body, kind, authorization).map(|_| ())
+    }
+
+    /// The whole callback path: verify the `Authorization` header on the raw body, read it, route it.
+    pub fn handle_callback(&self, body: &str, authorization: &str, now: i64) -> Result<Routing, Error> {
+        self.verify_webhook(WebhookKind::Callback, body, authorization, None)?;
         self.route_body(body, now)
     }
 
@@ -256,13 +314,43 @@ impl MaskingState {
 
     /// Routes a callback at `now` (epoch seconds).
     pub fn route(&self, cb: &CallbackRequest, now: i64) -> Routing {
-        let mut trace = Trace::default();
-        trace.push("call", Outcome::Read, format!("{} called proxy {}", cb.from.e164, cb.to.e164));
+        let Some(from) = &cb.from else {
+            let mut trace = {
+                let mut t = Trace::default();
+                t.push("call", Outcome::Withheld, format!("a withheld number called proxy {}", cb.to.e164));
+                t
+            };
+            if let (super::config::Withheld::Pin, Some(_)) = (self.config.withheld, &self.config.pin) {
+                trace.push(
+                    "withheld",
+                    Outcome::Prompt,
+                    "the configuration asks withheld callers for a PIN".to_owned(),
+                );
+                return self.pin_flow(cb, None, now, trace);
+            }
+            let response = self.not_allowed(&mut trace);
+            return Routing {
+                outcome: RouteOutcome::Withheld,
+                session_id: None,
+                response,
+                trace,
+                counters: Vec::new(),
+            };
+        };
+        let mut trace = {
+            let mut t = Trace::default();
+            t.push("call", Outcome::Read, format!("{} called proxy {}", from.e164, cb.to.e164));
+            t
+        };
+        if cb.dtmf_captured.is_some() && self.config.pin.is_some() {
+            trace.push("pin", Outcome::Entered, "digits captured after the PIN prompt".to_owned());
+            return self.pin_flow(cb, Some(from), now, trace);
+        }
         let found: Vec<(&Session, usize)> = self
-            .positions((cb.from.key, cb.to.key))
+            .positions((from.key, cb.to.key))
             .iter()
             .filter_map(|&j| self.sessions.get(j))
-            .filter_map(|s| side_of(s, &cb.from, &cb.to).map(|side| (s, side)))
+            .filter_map(|s| side_of(s, from, &cb.to).map(|side| (s, side)))
             .collect();
         let live: Vec<&(&Session, usize)> = found.iter().filter(|(s, _)| s.is_live(now)).collect();
         match (live.as_slice(), found.last()) {
@@ -291,7 +379,13 @@ impl MaskingState {
                     recording: s.recording,
                     client_reference_id: s.client_reference_id.clone(),
                 });
-                Routing { outcome: RouteOutcome::Connect, session_id: Some(s.id.clone()), response, trace }
+                Routing {
+                    outcome: RouteOutcome::Connect,
+                    session_id: Some(s.id.clone()),
+                    response,
+                    trace,
+                    counters: Vec::new(),
+                }
             }
             ([], Some((s, _))) => {
                 let (outcome, word) = if s.status == SessionStatus::Closed {
@@ -301,19 +395,25 @@ impl MaskingState {
                 };
                 trace.push("session", word, describe(s));
                 let response = self.fallback(s, cb, &mut trace);
-                Routing { outcome, session_id: Some(s.id.clone()), response, trace }
+                Routing { outcome, session_id: Some(s.id.clone()), response, trace, counters: Vec::new() }
             }
             ([], None) => {
                 trace.push(
                     "session",
                     Outcome::Absent,
-                    format!("no session gives {} the proxy {}", cb.from.e164, cb.to.e164),
+                    format!("no session gives {} the proxy {}", from.e164, cb.to.e164),
                 );
+                if self.config.pin.as_ref().is_some_and(|p| p.unknown_callers)
+                    && self.pin_reachable(&cb.to, now)
+                {
+                    return self.pin_flow(cb, Some(from), now, trace);
+                }
                 Routing {
                     outcome: RouteOutcome::Unknown,
                     session_id: None,
                     response: self.not_allowed(&mut trace),
                     trace,
+                    counters: Vec::new(),
                 }
             }
             (many, _) => {
@@ -328,12 +428,13 @@ impl MaskingState {
                     session_id: None,
                     response: self.not_allowed(&mut trace),
                     trace,
+                    counters: Vec::new(),
                 }
             }
         }
     }
 
-    fn not_allowed(&self, trace: &mut Trace) -> CallbackResponse {
+    pub(crate) fn not_allowed(&self, trace: &mut Trace) -> CallbackResponse {
         trace.push("not_allowed", Outcome::Audio, format!("play {}", audio_name(&self.config.not_allowed)));
         CallbackResponse::Audio(self.config.not_allowed.clone())
     }
@@ -394,7 +495,7 @@ fn side_of(s: &Session, caller: &Number, proxy: &Number) -> Option<usize> {
     s.participants.iter().position(|p| p.number.key == caller.key && p.proxy.key == proxy.key)
 }
 
-fn other(s: &Session, side: usize) -> &super::session::Participant {
+pub(crate) fn other(s: &Session, side: usize) -> &super::session::Participant {
     let [a, b] = &s.participants;
     if side == 0 {
         b

@@ -19,6 +19,33 @@ pub enum SessionStatus {
     Closed,
 }
 
+/// A session's state at a given time: the stored status with expiry applied (derived from `now` on every
+/// read, so no background job is needed: a session is expired from the first second at or after
+/// `expires_at`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionState {
+    Open,
+    Closed,
+    Expired,
+}
+
+impl SessionState {
+    /// Reads `open`, `closed` or `expired` (the `?status=` filter).
+    pub fn parse(field: &str, s: &str) -> Result<SessionState, Error> {
+        match s {
+            "open" => Ok(SessionState::Open),
+            "closed" => Ok(SessionState::Closed),
+            "expired" => Ok(SessionState::Expired),
+            other => Err(Error::new(
+                field,
+                "unknown_value",
+                format!("{other:?} is not a session state (open, closed, expired)"),
+            )),
+        }
+    }
+}
+
 /// One side of a session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Participant {
@@ -26,7 +53,21 @@ pub struct Participant {
     pub number: Number,
     /// The proxy number this participant dials to reach the other one, and sees as the other's caller ID.
     pub proxy: Number,
+    /// `HMAC-SHA256(tenant secret, "pin:" + digits)`, hex: a caller from any number who enters this PIN at
+    /// the proxy is connected as this participant. The PIN itself is never stored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pin_hash: Option<String>,
 }
+
+/// A participant's PIN as read: the digits of a new session's request, or the stored hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PinInput {
+    Digits(String),
+    Hash(String),
+}
+
+/// Shortest and longest PIN (Plivo's bounds: 4 to 15 digits; Infobip's `maxLength` default is 15).
+pub const PIN_DIGITS: std::ops::RangeInclusive<usize> = 4..=15;
 
 /// What a call on a closed or expired session gets instead of the other participant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -79,6 +120,15 @@ pub struct Session {
     /// Overrides the configuration's `closed_fallback` for this session.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Fallback>,
+    /// Epoch seconds when the session was closed (set by [`MaskingState::close_session`]).
+    ///
+    /// [`MaskingState::close_session`]: super::route::MaskingState::close_session
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<i64>,
+    /// Infobip's "number reservation": while the session is live, its proxy numbers are held for it alone
+    /// (no other session is allocated them); released, with the cool-off, when it closes or expires.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub hold_numbers: bool,
 }
 
 impl Session {
@@ -86,7 +136,28 @@ impl Session {
     pub fn is_live(&self, now: i64) -> bool {
         self.status == SessionStatus::Open && self.expires_at.is_none_or(|t| now < t)
     }
+
+    /// The session's state at `now`: closed, expired (open but past `expires_at`) or open.
+    pub fn state_at(&self, now: i64) -> SessionState {
+        match self.status {
+            SessionStatus::Closed => SessionState::Closed,
+            SessionStatus::Open if self.is_live(now) => SessionState::Open,
+            SessionStatus::Open => SessionState::Expired,
+        }
+    }
+
+    /// When the session released its proxy numbers, as seen at `now`: its `closed_at`, or its `expires_at`
+    /// once passed. Closing and expiring release alike, so the cool-off counts from either.
+    pub fn released_at(&self, now: i64) -> Option<i64> {
+        match self.status {
+            SessionStatus::Closed => self.closed_at.or(self.expires_at.filter(|&t| t <= now)),
+            SessionStatus::Open => self.expires_at.filter(|&t| t <= now),
+        }
+    }
 }
+
+/// Both participants' (number, proxy if known).
+type Pair = [(Number, Option<Number>); 2];
 
 /// A session as read from JSON, where proxies may still be missing (an allocation request).
 pub(crate) struct SessionDraft {
@@ -95,10 +166,13 @@ pub(crate) struct SessionDraft {
     pub expires_at: Option<i64>,
     pub ttl_seconds: Option<u64>,
     pub participants: [(Number, Option<Number>); 2],
+    pub pins: [Option<PinInput>; 2],
     pub announcements: Option<Announcements>,
     pub recording: Option<Recording>,
     pub client_reference_id: Option<String>,
     pub fallback: Option<Fallback>,
+    pub closed_at: Option<i64>,
+    pub hold_numbers: bool,
 }
 
 /// Reads a session (or, with `proxies_required` false, an allocation request) at `path`, pushing every
@@ -132,10 +206,12 @@ pub(crate) fn read_session(
     if !proxies_required && expires_at.is_some() && ttl_seconds.is_some() {
         problems.push(Error::new(
             f.path("ttl_seconds"),
-            "conflict",
+            "mutually_exclusive",
             "give expires_at or ttl_seconds, not both",
         ));
     }
+    let closed_at = note(problems, f.opt_i64("closed_at")).flatten();
+    let hold_numbers = note(problems, f.opt_bool("hold_numbers", false)).flatten().unwrap_or(false);
     let participants = read_participants(&f, proxies_required, numbers, problems);
     let announcements = note(
         problems,
@@ -158,16 +234,20 @@ pub(crate) fn read_session(
     if problems.len() > before {
         return None;
     }
+    let (participants, pins) = participants?;
     Some(SessionDraft {
         id: id?,
         status: status?,
         expires_at,
         ttl_seconds,
-        participants: participants?,
+        participants,
+        pins,
         announcements,
         recording,
         client_reference_id,
         fallback,
+        closed_at,
+        hold_numbers,
     })
 }
 
@@ -176,7 +256,7 @@ fn read_participants(
     proxies_required: bool,
     numbers: &mut Numbers,
     problems: &mut Vec<Error>,
-) -> Option<[(Number, Option<Number>); 2]> {
+) -> Option<(Pair, [Option<PinInput>; 2])> {
     let list = note(problems, f.opt_array("participants"))?;
     let path = f.path("participants");
     let Some(list) = list else {
@@ -209,12 +289,14 @@ fn read_participants(
                 None
             }
         };
-        if let (Some(n), Some(p)) = (number, proxy) {
-            read.push((n, p));
+        let pin = read_pin(&pf, proxies_required, problems);
+        if let (Some(n), Some(p), Some(pin)) = (number, proxy, pin) {
+            read.push((n, p, pin));
         }
     }
     let mut it = read.into_iter();
-    let (a, b) = (it.next()?, it.next()?);
+    let ((a0, a1, pa), (b0, b1, pb)) = (it.next()?, it.next()?);
+    let (a, b) = ((a0, a1), (b0, b1));
     if a.0 == b.0 {
         problems.push(Error::new(
             format!("{path}[1].number"),
@@ -232,7 +314,49 @@ fn read_participants(
             ));
         }
     }
-    Some([a, b])
+    if let (Some(PinInput::Digits(x)), Some(PinInput::Digits(y))) = (&pa, &pb) {
+        if x == y {
+            problems.push(Error::new(
+                format!("{path}[1].pin"),
+                "duplicate",
+                "the participants' PINs must differ (a PIN names the participant it connects)",
+            ));
+        }
+    }
+    Some(([a, b], [pa, pb]))
+}
+
+/// Reads a participant's `pin` (a new session: 4-15 digits) or `pin_hash` (a stored session). `None`: a
+/// problem was recorded.
+fn read_pin(pf: &Obj<'_>, stored: bool, problems: &mut Vec<Error>) -> Option<Option<PinInput>> {
+    let (key, other) = if stored { ("pin_hash", "pin") } else { ("pin", "pin_hash") };
+    if pf.has(other) {
+        let why = if stored {
+            "a stored session holds pin_hash; the PIN itself is never stored"
+        } else {
+            "give the PIN as pin (digits); pin_hash is computed from it"
+        };
+        problems.push(Error::new(pf.path(other), "not_allowed_here", why));
+        return None;
+    }
+    let raw = note(problems, pf.opt_str(key))?;
+    let Some(raw) = raw else { return Some(None) };
+    if stored {
+        if raw.len() != 64 || !raw.bytes().all(|b| b.is_ascii_hexdigit()) {
+            problems.push(Error::new(pf.path(key), "invalid", "expected 64 hex digits (HMAC-SHA256)"));
+            return None;
+        }
+        return Some(Some(PinInput::Hash(raw.to_ascii_lowercase())));
+    }
+    if !raw.bytes().all(|b| b.is_ascii_digit()) || !PIN_DIGITS.contains(&raw.len()) {
+        problems.push(Error::new(
+            pf.path(key),
+            "invalid_pin",
+            format!("a PIN is {} to {} digits 0-9", PIN_DIGITS.start(), PIN_DIGITS.end()),
+        ));
+        return None;
+    }
+    Some(Some(PinInput::Digits(raw.to_owned())))
 }
 
 /// Reads a list of sessions, reporting every problem with its path (`sessions[3].participants[0].proxy`)
@@ -256,7 +380,7 @@ pub fn read_sessions(v: &Value, path: &str) -> Result<Vec<Session>, crate::error
             if !ids.insert(d.id.clone()) {
                 problems.push(Error::new(
                     format!("{at}.id"),
-                    "duplicate",
+                    "duplicate_id",
                     format!("session id {:?} appears twice", d.id),
                 ));
             }
@@ -285,18 +409,33 @@ pub fn read_one_session(v: &Value, path: &str) -> Result<Session, crate::error::
 }
 
 impl SessionDraft {
-    /// The session, when both proxies are known.
-    pub(crate) fn into_session(self) -> Option<Session> {
+    /// The session, when both proxies are known; a PIN still in digits is hashed with `hash`.
+    pub(crate) fn into_session_with(self, hash: &dyn Fn(&str) -> Option<String>) -> Option<Session> {
         let [(n0, p0), (n1, p1)] = self.participants;
+        let [h0, h1] = self.pins.map(|p| match p {
+            None => Some(None),
+            Some(PinInput::Hash(h)) => Some(Some(h)),
+            Some(PinInput::Digits(d)) => hash(&d).map(Some),
+        });
         Some(Session {
             id: self.id,
             status: self.status,
             expires_at: self.expires_at,
-            participants: [Participant { number: n0, proxy: p0? }, Participant { number: n1, proxy: p1? }],
+            participants: [
+                Participant { number: n0, proxy: p0?, pin_hash: h0? },
+                Participant { number: n1, proxy: p1?, pin_hash: h1? },
+            ],
             announcements: self.announcements,
             recording: self.recording,
             client_reference_id: self.client_reference_id,
             fallback: self.fallback,
+            closed_at: self.closed_at,
+            hold_numbers: self.hold_numbers,
         })
+    }
+
+    /// The session, when both proxies are known and no PIN needs hashing.
+    pub(crate) fn into_session(self) -> Option<Session> {
+        self.into_session_with(&|_| None)
     }
 }

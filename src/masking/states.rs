@@ -1,13 +1,13 @@
 //! The state of every proxy number of a pool at given instants: in use (the proxy of a session live then),
-//! reserved, cooling off (released less than `cooloff_seconds` before) or free. From the stored pool and
+//! reserved (not auto-allocated: `excluded_from_allocation` or `held_for_session`), cooling off (released, by a
+//! close or an expiry, less than `cooloff_seconds` before: the allocator's own rule) or free. From the stored pool and
 //! sessions, instants from now on give the pool's outlook as sessions expire and cool-offs end; the
 //! admin console charts it.
 
-use super::allocate::PoolNumber;
+use super::allocate::{usage_of, PoolNumber};
 use super::config::MaskingConfig;
 use super::session::Session;
 use serde::Serialize;
-use std::collections::HashSet;
 
 /// Most instants one call may ask about.
 pub const MAX_INSTANTS: usize = 10_000;
@@ -33,18 +33,15 @@ pub fn pool_states(
     instants
         .iter()
         .map(|&at| {
-            let live: HashSet<&str> = sessions
-                .iter()
-                .filter(|s| s.is_live(at))
-                .flat_map(|s| s.participants.iter().map(|p| p.proxy.e164.as_str()))
-                .collect();
             let mut s = PoolStates { at, in_use: 0, reserved: 0, cooling_off: 0, free: 0 };
             for n in pool {
-                if live.contains(n.number.e164.as_str()) {
+                let u = usage_of(n.number.key, sessions.iter(), at);
+                let released = u.released.max(n.last_released_at);
+                if u.load > 0 {
                     s.in_use += 1;
-                } else if n.reserved {
+                } else if n.excluded_from_allocation || n.held_for_session.is_some() {
                     s.reserved += 1;
-                } else if n.last_released_at.is_some_and(|t| t <= at && t.saturating_add(cooloff) > at) {
+                } else if released.is_some_and(|t| t <= at && t.saturating_add(cooloff) > at) {
                     s.cooling_off += 1;
                 } else {
                     s.free += 1;

@@ -7,6 +7,7 @@ use crate::policy::event::{read_event, CallEvent, Direction};
 use crate::policy::trust::{carrier_trusted, source_trust, SourceTrust};
 use crate::policy::{validate_policy, Policy, User};
 use crate::privacy::{detect, present_detected, Detected, Presentation, Requested, Scope};
+use crate::screening::lookup::{lookup_keys, read_rows, screen_rows, LookupKeys, Resolved, Row};
 use crate::screening::{resolve_user, screen, Context, Screening, ScreeningIndex};
 use crate::trace::Trace;
 use serde::Serialize;
@@ -108,6 +109,34 @@ impl Engine {
         let screening = self.screen(event, &scope, user, &detected.requested, &trust, &mut trace);
         let presentation = present_detected(event, &scope, detected, &mut trace);
         Ok(Decision { presentation, screening, trace })
+    }
+
+    /// The keys storage must fetch list rows by for a call (lists stored as rows, docs/blocklists.md).
+    pub fn lookup_keys(&self, event: &CallEvent) -> Result<LookupKeys, Error> {
+        let scope = Scope::resolve(&self.policy, event)?;
+        let user = resolve_user(scope.account, event)?;
+        Ok(lookup_keys(event, &self.policy, scope.account, user, &self.source_trust(event)))
+    }
+
+    /// [`Engine::lookup_keys`] for a call event given as JSON.
+    pub fn lookup_keys_json(&self, event: &Value) -> Result<LookupKeys, Problems> {
+        Ok(self.lookup_keys(&read_event(event)?)?)
+    }
+
+    /// Decides a call from the rows storage fetched under its lookup keys: the same decision, trace
+    /// included, as a policy document carrying the whole lists.
+    pub fn decide_rows(&self, event: &CallEvent, rows: &[Row]) -> Result<Decision, Error> {
+        let Prepared { scope, user, detected, trust, mut trace } = self.prepare(event)?;
+        let call = Resolved { account: scope.account, user, requested: &detected.requested, trust: &trust };
+        let screening = screen_rows(event, &self.policy, &call, rows, &mut trace);
+        let presentation = present_detected(event, &scope, detected, &mut trace);
+        Ok(Decision { presentation, screening, trace })
+    }
+
+    /// [`Engine::decide_rows`] for a call event and rows given as JSON.
+    pub fn decide_rows_json(&self, event: &Value, rows: &Value) -> Result<Decision, Problems> {
+        let event = read_event(event)?;
+        Ok(self.decide_rows(&event, &read_rows(rows)?)?)
     }
 
     fn prepare<'e>(&'e self, event: &CallEvent) -> Result<Prepared<'e>, Error> {

@@ -414,7 +414,12 @@ fn finish(s: Screening, trace: &mut Trace) -> Screening {
 /// Rewrites (first matching `in_callerid` rule) and normalises the caller number with the account's
 /// country; when the caller number is not a phone number, falls back to the identity headers
 /// (`P-Asserted-Identity`, `P-Preferred-Identity`, `Remote-Party-ID`) — only those of a trusted source.
-fn read_caller(event: &CallEvent, account: &Account, trust: &SourceTrust, trace: &mut Trace) -> Caller {
+pub(crate) fn read_caller(
+    event: &CallEvent,
+    account: &Account,
+    trust: &SourceTrust,
+    trace: &mut Trace,
+) -> Caller {
     let mut caller = Caller { number: event.caller_number.clone(), ..Caller::default() };
     let mut candidates = vec![("caller_number", event.caller_number.as_str())];
     candidates.extend(asserted_identities(event, trust, trace));

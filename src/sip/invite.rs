@@ -11,10 +11,11 @@ use super::header::{
     Scheme, MAX_HEADER,
 };
 use crate::error::{Error, Problems};
-use crate::policy::event::{read_event, Direction};
+use crate::policy::event::{read_event, CallEvent, Direction};
 use crate::policy::reader::object;
-use crate::policy::{Engine, PrivacyMode};
+use crate::policy::{Decision, Engine, PrivacyMode};
 use crate::privacy::{Presentation, Scope};
+use crate::screening::lookup::Row;
 use crate::screening::Action;
 use crate::trace::{Outcome, Trace};
 use serde::Serialize;
@@ -118,6 +119,21 @@ fn header_name(field: &str) -> Option<&'static str> {
 /// Decides an INVITE given as JSON against `engine`'s policy: every problem of the request is reported with
 /// the field (header) it is in.
 pub fn decide_invite(engine: &Engine, request: &Value) -> Result<SipAnswer, Problems> {
+    decide_invite_with(engine, request, |event| engine.decide(event))
+}
+
+/// The call event of an INVITE given as JSON (what [`Engine::lookup_keys`] reads when lists are stored as rows).
+pub fn invite_event(request: &Value) -> Result<CallEvent, Problems> {
+    Ok(invite_and_event(request)?.1)
+}
+
+/// [`decide_invite`] with the screening lists read from the rows fetched under the INVITE's lookup keys
+/// (docs/blocklists.md): the same answer as with a policy document carrying the whole lists.
+pub fn decide_invite_rows(engine: &Engine, request: &Value, rows: &[Row]) -> Result<SipAnswer, Problems> {
+    decide_invite_with(engine, request, |event| engine.decide_rows(event, rows))
+}
+
+fn invite_and_event(request: &Value) -> Result<(Invite, CallEvent), Problems> {
     let (invite, event) = read_invite(request)?;
     let event = read_event(&event).map_err(|p| {
         Problems(
@@ -134,7 +150,16 @@ pub fn decide_invite(engine: &Engine, request: &Value) -> Result<SipAnswer, Prob
                 .collect(),
         )
     })?;
-    let decision = engine.decide(&event)?;
+    Ok((invite, event))
+}
+
+fn decide_invite_with(
+    engine: &Engine,
+    request: &Value,
+    decide: impl Fn(&CallEvent) -> Result<Decision, Error>,
+) -> Result<SipAnswer, Problems> {
+    let (invite, event) = invite_and_event(request)?;
+    let decision = decide(&event)?;
     let source_trusted = engine.source_trust(&event).trusted;
     let carrier_trusted = engine.carrier_trusted(&event)?;
     let mut trace = decision.trace;

@@ -37,11 +37,14 @@ export interface MaskingCredentials { apiId: string; key: string; }
 export interface Verified { valid: true; apiId: string; kind: "callback" | "status"; }
 export interface Signed { authorization: string; signedBody: string; }
 export type Fallback = { action: "dial"; number: string } | ({ action: "audio" } & AudioSource);
-export interface Participant { number: string; proxy: string; }
+export interface Participant { number: string; proxy: string; pin_hash?: string; }
+/** Who reads stored data: the worker's principal. */
+export interface Viewer { role?: string; unmask?: boolean; }
 /** A session as the core returns it (allocated, validated). */
 export interface Session {
-  id: string; status: "open" | "closed"; expires_at: number | null; participants: [Participant, Participant];
+  id: string; status: "open" | "closed" | "expired"; expires_at: number | null; participants: [Participant, Participant];
   announcements?: Announcements; recording?: RecordingFlags; client_reference_id?: string; fallback?: Fallback;
+  closed_at?: number; hold_numbers?: boolean;
 }
 /** A session as given to the core: `status` defaults to "open", `expires_at` to no expiry. */
 export interface SessionInput {
@@ -51,8 +54,8 @@ export interface SessionInput {
 }
 /** A new session to allocate: `proxy` optional (given = pinned), `ttl_seconds` instead of `expires_at` allowed. */
 export interface SessionRequest {
-  id: string; expires_at?: number | null; ttl_seconds?: number; participants: [{ number: string; proxy?: string },
-  { number: string; proxy?: string }]; announcements?: Announcements; recording?: Partial<RecordingFlags>;
+  id: string; expires_at?: number | null; ttl_seconds?: number; hold_numbers?: boolean;
+  participants: [{ number: string; proxy?: string; pin?: string }, { number: string; proxy?: string; pin?: string }]; announcements?: Announcements; recording?: Partial<RecordingFlags>;
   client_reference_id?: string; fallback?: Fallback;
 }
 export type DisplayPolicy =
@@ -63,17 +66,25 @@ export interface MaskingConfig {
   allocation?: { geo_match?: "off" | "country" | "area_code"; sticky?: boolean; cooloff_seconds?: number;
     max_participants_per_number?: number | null; default_ttl_seconds?: number | null };
   display?: Record<string, DisplayPolicy>;
+  pin?: { prompt: AudioSource; max_length?: number; timeout_ms?: number; digit_timeout_ms?: number; terminator?: string;
+    max_attempts?: number; unknown_callers?: boolean; per_caller?: number; per_proxy?: number; window_seconds?: number };
+  withheld?: "not_allowed" | "pin"; replay_window_seconds?: number;
+  records?: { display?: string; store_masked?: boolean };
 }
-/** A pool number as given: `country` and `area_code` help geographic matching. */
+/** A pool number as given: `country` and `area_code` help geographic matching; `reserved` is the old name of
+ * `excluded_from_allocation`, still read. */
 export interface PoolNumber { number: string; country?: string | null; area_code?: string | null;
-  reserved?: boolean; last_released_at?: number | null; }
+  excluded_from_allocation?: boolean; reserved?: boolean; held_for_session?: string | null;
+  last_released_at?: number | null; }
 /** A pool number as the allocator reads it (`validatePool`). */
-export interface PoolEntry { number: string; country: string | null; area_code: string | null; reserved: boolean;
-  last_released_at: number | null; }
-/** What a `MaskingState` is built from; `webhook` enables `handleCallback`, `pool` feeds `allocate(null, …)`. */
+export interface PoolEntry { number: string; country: string | null; area_code: string | null;
+  excluded_from_allocation: boolean; held_for_session?: string; last_released_at: number | null; }
+/** What a `MaskingState` is built from; `webhook` enables the webhook methods, `pool` feeds `allocate(null, …)`. */
 export interface MaskingInit { config: MaskingConfig; sessions: SessionInput[]; pool?: PoolNumber[];
-  webhook?: { url: string; apiId: string; key: string }; }
-export interface Routing { outcome: "connect" | "closed" | "expired" | "unknown" | "conflict";
+  webhook?: { url?: string; status_url?: string; apiId: string; key: string }; secret?: string;
+  counters?: { key: string; count: number; since: number }[]; }
+export interface Routing { outcome: "connect" | "closed" | "expired" | "unknown" | "conflict" | "withheld"
+    | "pin_prompt" | "pin_join" | "pin_refused";
   session_id: string | null; response: CallbackResponse; trace: TraceStep[]; }
 export interface Allocation { session: Session; trace: TraceStep[]; }
 export interface Displayed { display: string; masked: boolean; reason: "unmask_role" | "random" | "replacement"; }
@@ -255,4 +266,104 @@ impl MaskingState {
     pub fn size(&self) -> usize {
         self.0.sessions().len()
     }
+
+    /// Creates a session (allocation, duplicate-id rule, PIN hashing) and adds it: store the returned session.
+    #[wasm_bindgen(js_name = createSession, unchecked_return_type = "Allocation")]
+    pub fn create_session(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "SessionRequest")] request: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
+    ) -> Result<JsValue, js_sys::Error> {
+        out(exports::state_create_session(&mut self.0, &args(&[("request", &request), ("now", &now)])?))
+    }
+
+    /// Closes a session at `now` (its proxies start their cool-off); store the session when `changed`.
+    #[wasm_bindgen(js_name = closeSession, unchecked_return_type = "{ session: Session; changed: boolean }")]
+    pub fn close_session(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
+    ) -> Result<JsValue, js_sys::Error> {
+        out(exports::state_close_session(&mut self.0, &args(&[("id", &id), ("now", &now)])?))
+    }
+
+    /// The sessions as `viewer` reads them at `now` (state derived, numbers masked unless unmask).
+    #[wasm_bindgen(js_name = sessionViews, unchecked_return_type = "Session[]")]
+    pub fn session_views(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "\"open\" | \"closed\" | \"expired\" | null")] status: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Viewer | null")] viewer: JsValue,
+    ) -> Result<JsValue, js_sys::Error> {
+        out(exports::state_session_views(
+            &self.0,
+            &args(&[("status", &status), ("now", &now), ("viewer", &viewer)])?,
+        ))
+    }
+
+    /// A signed callback end to end (verify, replay check, route): `{response, replayed, refused, record,
+    /// counters}`. `prior` is a function from a replay key to the stored record's JSON text (or `null`), or an
+    /// object of records by replay key.
+    pub fn callback(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] body: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] authorization: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | null")] url: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
+        #[wasm_bindgen(
+            unchecked_param_type = "((key: string) => string | null) | Record<string, unknown> | null"
+        )]
+        prior: JsValue,
+    ) -> Result<JsValue, js_sys::Error> {
+        let named = [("body", &body), ("authorization", &authorization), ("url", &url), ("now", &now)];
+        let values = args(&named)?;
+        match prior.dyn_ref::<js_sys::Function>() {
+            Some(lookup) => {
+                let mut find = |key: &str| -> Option<serde_json::Value> {
+                    let found = lookup.call1(&JsValue::NULL, &JsValue::from_str(key)).ok()?;
+                    serde_json::from_str(&found.as_string()?).ok()
+                };
+                out(exports::state_callback(&mut self.0, &values, &mut find))
+            }
+            None => {
+                let mut with_records = values;
+                with_records.extend(args(&[("prior", &prior)])?);
+                out(exports::state_callback_with_records(&mut self.0, &with_records))
+            }
+        }
+    }
+
+    /// A signed status message: verified, read, keyed (`{key, status}`).
+    #[wasm_bindgen(js_name = statusRecord, unchecked_return_type = "{ key: string; status: StatusMessage }")]
+    pub fn status_record(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] body: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] authorization: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | null")] url: JsValue,
+    ) -> Result<JsValue, js_sys::Error> {
+        let named = [("body", &body), ("authorization", &authorization), ("url", &url)];
+        out(exports::state_status_record(&self.0, &args(&named)?))
+    }
+
+    /// Stored log rows as `viewer` reads them (numbers masked unless unmask, stored responses left out).
+    #[wasm_bindgen(js_name = viewRecords)]
+    pub fn view_records(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "object[]")] records: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Viewer | null")] viewer: JsValue,
+    ) -> Result<JsValue, js_sys::Error> {
+        out(exports::state_view_records(&self.0, &args(&[("records", &records), ("viewer", &viewer)])?))
+    }
+}
+
+/// Checks credentials as Infobip issues them (alphanumeric apiId and key, at most 80 characters; absolute
+/// http(s) callback and status URLs) and returns them as stored.
+#[wasm_bindgen(js_name = validateCredentials)]
+pub fn validate_credentials(
+    #[wasm_bindgen(
+        unchecked_param_type = "MaskingCredentials & { callbackUrl?: string; statusUrl?: string }"
+    )]
+    credentials: JsValue,
+) -> Result<JsValue, js_sys::Error> {
+    out(exports::validate_credentials(&args(&[("credentials", &credentials)])?))
 }

@@ -254,7 +254,8 @@ export interface SipAnswer {
 export type TraceOutcome =
   | "matched" | "not_matched" | "skipped" | "set" | "applied" | "kept" | "allowed" | "rejected"
   | "read" | "live" | "connect" | "enabled" | "closed" | "expired" | "none" | "conflict" | "audio" | "dial"
-  | "open" | "pinned" | "picked";
+  | "open" | "pinned" | "picked" | "withheld" | "prompt" | "entered" | "accepted" | "retry" | "rate_limited"
+  | "refused";
 /** One line of a decision trace (privacy, screening, masking). */
 export interface TraceStep { rule: string; outcome: TraceOutcome; detail: string; }
 export interface SipIdentity { display: string | null; user: string | null; }
@@ -372,6 +373,26 @@ impl WasmEngine {
         out(exports::engine_decide(&self.0, &args(&[("event", &event)])?))
     }
 
+    /// The lists and keys storage must fetch rows for to decide `event` (docs/blocklists.md).
+    #[wasm_bindgen(js_name = lookupKeys, unchecked_return_type = "LookupKeys")]
+    pub fn lookup_keys(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CallEvent")] event: JsValue,
+    ) -> Result<JsValue, js_sys::Error> {
+        out(exports::engine_lookup_keys(&self.0, &args(&[("event", &event)])?))
+    }
+
+    /// Decides one call from the rows fetched under its lookup keys (same answer as a document carrying
+    /// the whole lists).
+    #[wasm_bindgen(js_name = decideRows, unchecked_return_type = "Decision")]
+    pub fn decide_rows(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CallEvent")] event: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ListRow[]")] rows: JsValue,
+    ) -> Result<JsValue, js_sys::Error> {
+        out(exports::engine_decide_rows(&self.0, &args(&[("event", &event), ("rows", &rows)])?))
+    }
+
     /// Answers an INVITE as a SIP server applies it: reject (code, reason) or continue (From, headers to set
     /// and remove, Request-URI), with the trace.
     #[wasm_bindgen(js_name = decideInvite, unchecked_return_type = "SipAnswer")]
@@ -390,6 +411,83 @@ impl WasmEngine {
     ) -> Result<JsValue, js_sys::Error> {
         out(exports::engine_decide_invite_flat(&self.0, &args(&[("invite", &invite)])?))
     }
+
+    /// The lookup keys of an INVITE's call, when lists are stored as rows (docs/blocklists.md).
+    #[wasm_bindgen(js_name = inviteLookupKeys, unchecked_return_type = "LookupKeys")]
+    pub fn invite_lookup_keys(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SipInvite")] invite: JsValue,
+    ) -> Result<JsValue, js_sys::Error> {
+        out(exports::engine_invite_lookup_keys(&self.0, &args(&[("invite", &invite)])?))
+    }
+
+    /// [`decide_invite`](Self::decide_invite) from the rows fetched under the INVITE's lookup keys.
+    #[wasm_bindgen(js_name = decideInviteRows, unchecked_return_type = "SipAnswer")]
+    pub fn decide_invite_rows(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SipInvite")] invite: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ListRow[]")] rows: JsValue,
+    ) -> Result<JsValue, js_sys::Error> {
+        out(exports::engine_decide_invite_rows(
+            &self.0,
+            &args(&[("invite", &invite), ("rows", &rows)])?,
+            false,
+        ))
+    }
+
+    /// [`decide_invite_rows`](Self::decide_invite_rows) as `key=value` lines.
+    #[wasm_bindgen(js_name = decideInviteRowsFlat, unchecked_return_type = "string")]
+    pub fn decide_invite_rows_flat(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SipInvite")] invite: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ListRow[]")] rows: JsValue,
+    ) -> Result<JsValue, js_sys::Error> {
+        out(exports::engine_decide_invite_rows(
+            &self.0,
+            &args(&[("invite", &invite), ("rows", &rows)])?,
+            true,
+        ))
+    }
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const LIST_TS_TYPES: &'static str = r#"
+/** A stored list entry: list is "blocklist:<id>", "allowlist:<account>" or "user:<user>". */
+export interface ListRow { list: string; kind: "number" | "prefix"; e164: string; written: string; label?: string | null; id?: string | null; }
+/** What storage fetches for one call: the rows of `lists` whose key is in `keys`. */
+export interface LookupKeys { lists: string[]; caller: string | null; keys: string[]; }
+/** How `parseImport` reads a batch of lines. */
+export interface ImportOptions { format: "csv" | "ndjson"; header?: string | null; country?: string | null; first_line: number; }
+export interface ImportBatch { entries: Array<{ line: number; e164: string; written: string; label: string | null }>; problems: Array<{ line: number; field: string; code: string; message: string }>; }
+/** A policy document split into settings and rows. */
+export interface SplitPolicy { settings: PolicyInput; rows: ListRow[]; replaced: string[]; }
+"#;
+
+/// Parses a batch of import lines (CSV with its header line, or NDJSON) into normalised entries and
+/// problems by line (docs/blocklists.md, "Import").
+#[wasm_bindgen(js_name = parseImport, unchecked_return_type = "ImportBatch")]
+pub fn parse_import(
+    #[wasm_bindgen(unchecked_param_type = "ImportOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string[]")] lines: JsValue,
+) -> Result<JsValue, js_sys::Error> {
+    out(exports::parse_import(&args(&[("options", &options), ("lines", &lines)])?))
+}
+
+/// Checks a prefix (+ and 1 to 15 digits, separators ignored): `{ prefix, e164_prefix }`.
+#[wasm_bindgen(js_name = normalizePrefix, unchecked_return_type = "{ prefix: string; e164_prefix: string }")]
+pub fn normalize_prefix(
+    #[wasm_bindgen(unchecked_param_type = "string")] prefix: JsValue,
+) -> Result<JsValue, js_sys::Error> {
+    out(exports::normalize_prefix(&args(&[("prefix", &prefix)])?))
+}
+
+/// Validates a policy document and splits it into settings and list rows (how older documents carrying
+/// lists are migrated into rows).
+#[wasm_bindgen(js_name = splitPolicy, unchecked_return_type = "SplitPolicy")]
+pub fn split_policy(
+    #[wasm_bindgen(unchecked_param_type = "PolicyInput")] policy: JsValue,
+) -> Result<JsValue, js_sys::Error> {
+    out(exports::split_policy(&args(&[("policy", &policy)])?))
 }
 
 // Masking

@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { Validator } from "@seriousme/openapi-schema-validator";
+import { SignJWT } from "jose";
 import { startWrangler } from "./wrangler.mjs";
 import { loadCore } from "./core.mjs";
 import { OPENAPI } from "../../worker/openapi.js";
@@ -106,12 +107,21 @@ test("every schema in the description compiles under JSON Schema 2020-12 (strict
 
 // ---- calling every operation ----
 
-/** The documented operation for a request (literal segments preferred over parameters), or null. */
+/** Configures `tenant`'s end-user token key (HS256) and signs a token for `user`. */
+async function userToken(tenantPath, key, user) {
+  const secret = "openapi-test-user-token-secret-0123456789";
+  await ok("putUserAuth", "PUT", `${tenantPath}/user-auth`, { key, body: { alg: "HS256", secret } });
+  await ok("getUserAuth", "GET", `${tenantPath}/user-auth`, { key });
+  return new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject(user).setExpirationTime("10m")
+    .sign(new TextEncoder().encode(secret));
+}
+
+/** The documented operation for a request (the most literal matching path, as OpenAPI reads paths), or null. */
 function operationFor(method, pathname) {
-  const hits = operations().filter((o) => o.method === method &&
-    new RegExp("^" + o.template.replace(/\{[^}]+\}/g, "[^/]+") + "$").test(pathname));
-  hits.sort((a, b) => (a.template.match(/\{/g) ?? []).length - (b.template.match(/\{/g) ?? []).length);
-  return hits[0] ?? null;
+  const params = (t) => (t.match(/\{/g) ?? []).length;
+  const templates = Object.keys(spec.paths).filter((t) => new RegExp("^" + t.replace(/\{[^}]+\}/g, "[^/]+") + "$").test(pathname))
+    .sort((a, b) => params(a) - params(b));
+  return templates.length ? operations().find((o) => o.template === templates[0] && o.method === method) ?? null : null;
 }
 
 /** Which operation answered which statuses (successes and errors). */
@@ -139,12 +149,14 @@ async function call(id, method, path, { key, body, raw, type = "application/json
   const response = deref(documented);
   const content = response.content ?? {};
   let parsed;
-  if (Object.keys(content).length === 0) {
+  if (method === "HEAD") {
+    assert.equal(text, "", where);
+  } else if (Object.keys(content).length === 0) {
     assert.equal(text, "", `${id}: no body documented (${where})`);
   } else {
     const mediaType = (r.headers.get("content-type") ?? "").split(";")[0].trim();
     assert.ok(content[mediaType], `${id}: media type ${mediaType} not documented (${where})`);
-    if (method !== "HEAD") {
+    {
       parsed = /^application\/(.+\+)?json$/.test(mediaType) ? JSON.parse(text) : text;
       const validate = validator(content[mediaType].schema);
       assert.ok(validate(parsed), `${id}: body does not match the schema: ${JSON.stringify(validate.errors)} (${where})`);
@@ -203,6 +215,56 @@ test("every operation answers a minimal valid request as documented", async () =
     raw: JSON.stringify({ candidate: { ...POLICY } }) + "\n" + log });
   assert.equal(replayed.body.at(-1).report.calls, 1);
 
+  // Account blocklists (Kazoo-shaped), entries one at a time, a stale If-Match, imports and exports, selections.
+  const B = `${T}/blacklists`;
+  await ok("createBlacklist", "PUT", B, { key: admin,
+    body: { data: { id: "robo", name: "Robocalls", numbers: { "+14155550101": { name: "r1" } } } } }, 201);
+  await ok("listBlacklists", "GET", `${B}?page_size=10`, { key: admin });
+  const { headers: listHeaders } = await ok("getBlacklist", "GET", `${B}/robo`, { key: admin });
+  await ok("replaceBlacklist", "POST", `${B}/robo`, { key: admin, headers: { "if-match": listHeaders.get("etag") },
+    body: { data: { name: "Robocalls 2" } } });
+  const stale = await call("patchBlacklist", "PATCH", `${B}/robo`, { key: admin, headers: { "if-match": listHeaders.get("etag") },
+    body: { data: { flags: ["x"] } } });
+  assert.equal(stale.status, 412);
+  await ok("patchBlacklist", "PATCH", `${B}/robo`, { key: admin, body: { data: { flags: ["feed"] } } });
+  for (const [kind, Kind, value] of [["numbers", "Number", "%2B1%20415%20555%200103"], ["prefixes", "Prefix", "%2B1900"]]) {
+    const many = kind === "numbers" ? "Numbers" : "Prefixes";
+    await ok(`putBlacklist${Kind}`, "PUT", `${B}/robo/${kind}/${value}`, { key: admin, body: { data: { name: "e" } } }, 201);
+    await ok(`putBlacklist${Kind}`, "PUT", `${B}/robo/${kind}/${value}`, { key: admin, body: { data: { name: "f" } } }, 200);
+    await ok(`listBlacklist${many}`, "GET", `${B}/robo/${kind}?page_size=1&prefix=%2B1`, { key: admin });
+    await ok(`getBlacklist${Kind}`, "GET", `${B}/robo/${kind}/${value}`, { key: admin });
+    await ok(`deleteBlacklist${Kind}`, "DELETE", `${B}/robo/${kind}/${value}`, { key: admin });
+  }
+  await ok("importBlacklist", "POST", `${B}/robo/import?import_id=imp-1&total_lines=2`, { key: admin, type: "text/csv",
+    raw: "number,label\n+14155550111,a\n+14155550112,b\n" });
+  await ok("exportBlacklist", "GET", `${B}/robo/export`, { key: admin });
+  await ok("listImports", "GET", `${T}/imports?limit=5`, { key: admin });
+  await ok("getImport", "GET", `${T}/imports/imp-1`, { key: admin });
+  await ok("getAccount", "GET", `${T}/accounts/acc-fr`, { key: admin });
+  await ok("patchAccount", "PATCH", `${T}/accounts/acc-fr`, { key: admin, body: { data: { blacklists: ["robo"] } } });
+  assert.equal((await call("deleteBlacklist", "DELETE", `${B}/robo`, { key: admin })).status, 409); // still selected
+  await ok("patchAccount", "PATCH", `${T}/accounts/acc-fr`, { key: admin, body: { data: { blacklists: [] } } });
+  await ok("deleteBlacklist", "DELETE", `${B}/robo`, { key: admin });
+
+  // Users' blocklists (Wazo-shaped): the end user's own with a token, the admin's read-only views and lookup.
+  const jwt = await userToken(T, admin, "u-alice");
+  const me = `${T}/users/me/blocklist/numbers`;
+  const entry = (await ok("addToMyBlocklist", "POST", me, { key: jwt, body: { number: "+33612345670", label: "x" } }, 201)).body;
+  await ok("listMyBlocklist", "GET", `${me}?order=label&limit=10`, { key: jwt });
+  await ok("getMyBlocklistNumber", "GET", `${me}/${entry.uuid}`, { key: jwt });
+  await ok("updateMyBlocklistNumber", "PUT", `${me}/${entry.uuid}`, { key: jwt, body: { number: "+33612345670", label: "y" } }, 204);
+  await ok("searchUsersBlocklists", "GET", `${T}/users/blocklist/numbers?user_uuid=u-alice`, { key: admin });
+  await ok("getUsersBlocklistNumber", "GET", `${T}/users/blocklist/numbers/${entry.uuid}`, { key: admin });
+  await ok("listUserBlocklist", "GET", `${T}/users/u-alice/blocklist/numbers`, { key: admin });
+  const hit = await ok("lookupUserBlocklist", "HEAD", `${T}/users/u-alice/blocklist/numbers?number_exact=%2B33612345670`,
+    { key: admin }, 204);
+  assert.equal(hit.headers.get("wazo-blocklist-number-uuid"), entry.uuid);
+  await ok("lookupUserBlocklist", "HEAD", `${T}/users/u-alice/blocklist/numbers?number_exact=%2B33612345679`, { key: admin }, 404);
+  await ok("importUserBlocklist", "POST", `${T}/users/u-alice/blocklist/import`, { key: admin, type: "application/x-ndjson",
+    raw: '{"number":"+33612345671","label":"n"}\n' });
+  await ok("exportUserBlocklist", "GET", `${T}/users/u-alice/blocklist/export`, { key: admin });
+  await ok("deleteMyBlocklistNumber", "DELETE", `${me}/${entry.uuid}`, { key: jwt }, 204);
+
   // Masking, then Infobip's webhooks signed as Infobip signs them.
   const callbackUrl = `https://hooks.example.com${T}/infobip/callback`;
   const statusUrl = `https://hooks.example.com${T}/infobip/status`;
@@ -230,23 +292,27 @@ test("every operation answers a minimal valid request as documented", async () =
 
 /** A concrete path for a template, on the configured tenant `acme`. */
 const concrete = (template) => template.replace(/\{tenant\}/g, "acme").replace(/\{keyId\}/g, "k_000000000000000000000000")
+  .replace(/\{user_uuid\}/g, "u-alice")
   .replace(/\{[^}]+\}/g, "x");
 const sampleBody = (op) => (op.requestBody?.content?.["application/json"]?.schema?.type === "array" ? [] : {});
 
 test("documented errors: an unknown query parameter, a missing credential, a wrong media type", async () => {
+  await ok("putPolicy", "PUT", "/v1/tenants/acme/policy", { key: ACME, body: POLICY }); // declares the user u-alice
+  const jwt = await userToken("/v1/tenants/acme", ACME, "u-alice");
   for (const { id, method, template, op } of operations()) {
     const path = concrete(template);
-    const key = op.security.some((s) => "operatorKey" in s) && !op.security.some((s) => "tenantKey" in s) ? OPERATOR : ACME;
+    const schemes = op.security.flatMap((s) => Object.keys(s));
+    const key = schemes.includes("userToken") ? jwt : schemes.includes("operatorKey") && !schemes.includes("tenantKey") ? OPERATOR : ACME;
     const body = op.requestBody ? sampleBody(op) : undefined;
     if (op.responses["400"]) {
       const r = await call(id, method, `${path}?zz_unknown=1`, { key, body });
       assert.equal(r.status, 400, id);
-      assert.deepEqual([r.body.error.field, r.body.error.code], ["zz_unknown", "unknown_parameter"], id);
+      if (method !== "HEAD") assert.deepEqual([r.body.error.field, r.body.error.code], ["zz_unknown", "unknown_parameter"], id);
     }
-    if (op.security.some((s) => "operatorKey" in s || "tenantKey" in s)) {
+    if (schemes.some((s) => ["operatorKey", "tenantKey", "userToken"].includes(s))) {
       const r = await call(id, method, path, { body });
       assert.equal(r.status, 401, id);
-      assert.equal(r.body.error.field, "authorization", id);
+      if (method !== "HEAD") assert.equal(r.body.error.field, "authorization", id);
     }
     if (op.requestBody) {
       const r = await call(id, method, path, { key, raw: "a=1", type: "application/x-www-form-urlencoded" });

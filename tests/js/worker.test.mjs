@@ -71,8 +71,11 @@ test("every normalisation vector gives the same answer over HTTP", async () => {
   }
 });
 
-test("serves the admin page and the wasm package as static assets", async () => {
+test("serves the console, the playground and the wasm package as static assets", async () => {
   let r = await get("/");
+  assert.equal(r.status, 200);
+  assert.match(await r.text(), /<title>cidguard console<\/title>/);
+  r = await get("/playground.html");
   assert.equal(r.status, 200);
   assert.match(await r.text(), /<title>cidguard admin<\/title>/);
   r = await get("/pkg/cidguard_bg.wasm");

@@ -19,6 +19,7 @@ button[role="switch"][aria-checked="true"] { background: var(--cg-ok, #0f5223); 
 .numbers li { font-family: ui-monospace, monospace; }
 `;
 
+
 /** The policy document's entry as written: a string or { number, label }. */
 const entryNumber = (e) => (typeof e === "string" ? e : e.number);
 
@@ -46,7 +47,17 @@ export class CgBlocklists extends CgElement {
       this.listsBox, this.editor, h("h3", {}, "Account settings: blocklists"), this.assign, this.bar);
   }
 
+  /**
+   * Whether a list's entries live outside the policy document: a worker with list resources (`…/blacklists`)
+   * stores them as rows and its document carries only the list's fields; the draft must then not write
+   * `numbers`, which would replace those rows.
+   */
+  rowsElsewhere(list) {
+    return this.listRoutes === true && !("numbers" in list) && !("prefixes" in list);
+  }
+
   load() {
+    this.api("GET", "blacklists?page_size=1").then(() => (this.listRoutes = true), () => (this.listRoutes = false)).then(() => this.refresh());
     if (!this._draft) this.draft = new PolicyDraft(this);
     this._draft.load().catch((e) => this.listsBox.replaceChildren(h("div", { class: "banner error", role: "alert" }, e.message)));
   }
@@ -60,7 +71,7 @@ export class CgBlocklists extends CgElement {
       h("table", {}, h("caption", { class: "sr-only" }, "Blocklists"),
         h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Name"), h("th", { scope: "col" }, "Numbers"), h("th", { scope: "col" }, "Block Anonymous"), h("th", { scope: "col" }, h("span", { class: "sr-only" }, "Actions")))),
         h("tbody", {}, lists.map((l) => h("tr", { "data-list": l.id },
-          h("td", {}, l.name), h("td", {}, String((l.numbers ?? []).length + (l.prefixes ?? []).length)),
+          h("td", {}, l.name), h("td", {}, this.rowsElsewhere(l) ? "—" : String((l.numbers ?? []).length + (l.prefixes ?? []).length)),
           h("td", {}, l.block_anonymous ? "On" : "Off"),
           h("td", {}, h("button", { type: "button", "aria-label": `Edit ${l.name}`, onclick: () => { this.editing = l.id; this.page = 0; this.refresh(); } }, "Edit")))))),
       h("div", { class: "actions" }, h("button", { type: "button", "data-action": "new-list", onclick: () => this.newList() }, "+ Add blocklist")));
@@ -84,6 +95,15 @@ export class CgBlocklists extends CgElement {
     const name = h("input", { name: "list-name", value: list.name, autocomplete: "off", onchange: () => edit((l) => { l.name = name.value; }) });
     const anon = h("button", { type: "button", role: "switch", "aria-checked": String(!!list.block_anonymous), "aria-label": "Block Anonymous",
       "data-action": "block-anonymous", onclick: () => edit((l) => { l.block_anonymous = !l.block_anonymous; }) }, list.block_anonymous ? "On" : "Off");
+    if (this.rowsElsewhere(list)) {
+      this.editor.replaceChildren(h("div", { class: "box", part: "list-editor", "data-editing": list.id },
+        h("h3", {}, `Blocklist: ${list.name}`),
+        h("div", { class: "row" }, field("Name", name, `blocklists[${i}].name`),
+          h("div", { class: "field" }, h("span", { class: "label" }, "Block Anonymous"), anon)),
+        h("p", { class: "banner info" }, "This list's numbers are stored as rows, not in the policy document: they are managed through the list's own routes (…/blacklists/", list.id, "/numbers)."),
+        h("div", { class: "actions" }, h("button", { type: "button", onclick: () => { this.editing = null; this.refresh(); } }, "Close"))));
+      return;
+    }
     const number = h("input", { name: "number", autocomplete: "off", placeholder: "+1 415 555 0100" });
     const label = h("input", { name: "label", autocomplete: "off", placeholder: "label (optional)" });
     const add = () => {

@@ -90,8 +90,8 @@ export class CgMasking extends CgElement {
         (s.participants ?? []).map((p) => h("td", {}, num(p.number), " → ", num(p.proxy)))))))
       : h("p", { class: "muted" }, "No sessions."));
     this.pool.replaceChildren(pool.length ? h("table", { part: "pool" }, h("caption", { class: "sr-only" }, "Pool"),
-      h("thead", {}, h("tr", {}, ["Number", "Country", "Reserved", "Last released (UTC)"].map((c) => h("th", { scope: "col" }, c)))),
-      h("tbody", {}, pool.map((n) => h("tr", {}, h("td", {}, num(n.number)), h("td", {}, n.country ?? "—"), h("td", {}, n.reserved ? "yes" : "no"), h("td", {}, when(n.last_released_at))))))
+      h("thead", {}, h("tr", {}, ["Number", "Country", "Excluded from allocation", "Last released (UTC)"].map((c) => h("th", { scope: "col" }, c)))),
+      h("tbody", {}, pool.map((n) => h("tr", {}, h("td", {}, num(n.number)), h("td", {}, n.country ?? "—"), h("td", {}, n.excluded_from_allocation ? "yes" : "no"), h("td", {}, when(n.last_released_at))))))
       : h("p", { class: "muted" }, "The pool is empty."));
     const calls = log?.calls ?? [];
     const status = log?.status ?? [];
