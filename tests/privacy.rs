@@ -9,7 +9,7 @@ const MODES: [&str; 4] = ["kazoo", "hide_name", "hide_number", "sip"];
 const LEVELS: [&str; 4] = ["system", "account", "resource", "gateway"];
 
 /// A policy where `level` sets `mode` and every less specific level sets a different mode, so the test also
-/// proves that the most specific level wins.
+/// proves how levels combine (fail safe: a more specific level adds hiding; only `sip` passes through).
 fn policy_with(level: &str, mode: &str) -> Value {
     let other = MODES.iter().find(|m| **m != mode).copied().unwrap_or("kazoo");
     let rank = LEVELS.iter().position(|l| *l == level).unwrap();
@@ -37,6 +37,55 @@ fn outbound(hide_name: bool, hide_number: bool) -> Value {
            "resource": "carrier-a", "gateway": "gw-2"})
 }
 
+/// The mode `policy_with(level, mode)` must give, written as a table: with no level above, the mode itself;
+/// `sip` below anything gives `sip`; otherwise the parts hidden by either (the level above sets `other`).
+fn combined(level: &str, mode: &str) -> PrivacyMode {
+    let other = MODES.iter().find(|m| **m != mode).copied().unwrap_or("kazoo");
+    let m = PrivacyMode::parse(mode).unwrap();
+    if level == "system" || mode == "sip" {
+        return m;
+    }
+    match (other, mode) {
+        ("sip", _) => m,
+        // `other` is kazoo for every mode but kazoo, whose `other` is hide_name: kazoo hides both anyway.
+        _ => PrivacyMode::Kazoo,
+    }
+}
+
+#[test]
+fn a_more_specific_level_adds_hiding_but_never_reveals() {
+    // The issue's example: resource hide_number, gateway hide_name -> both hidden.
+    let policy = |resource: &str, gateway: &str| {
+        json!({"accounts": [{"id": "acc", "country": "FR"}],
+               "resources": [{"id": "carrier-a", "privacy_mode": resource, "trusted": true,
+                              "gateways": [{"id": "gw-2", "privacy_mode": gateway}]}]})
+    };
+    let d = decide(&policy("hide_number", "hide_name"), &outbound(true, true));
+    assert_eq!(d.presentation.mode, PrivacyMode::Kazoo);
+    assert_eq!(
+        (d.presentation.caller_name.as_str(), d.presentation.caller_number.as_str()),
+        ("anonymous", "0000000000")
+    );
+    assert_eq!(d.presentation.mode_from.level, "gateway");
+    assert_eq!(
+        d.trace.of("privacy.mode").next().unwrap().detail,
+        "privacy_mode kazoo: hide_number from resource carrier-a, then hide_name from gateway gw-2 of resource carrier-a \
+         (a more specific level adds hiding, never reveals; only sip passes through)"
+    );
+    // sip at the gateway is the trusted pass-through: it signals privacy instead of hiding.
+    let d = decide(&policy("kazoo", "sip"), &outbound(true, true));
+    assert_eq!(d.presentation.mode, PrivacyMode::Sip);
+    assert_eq!(d.presentation.caller_number, "+33639981234");
+    assert!(d.presentation.sip.p_asserted_identity.is_some());
+    // A level under sip hides again what it names.
+    let d = decide(&policy("sip", "hide_name"), &outbound(true, true));
+    assert_eq!(d.presentation.mode, PrivacyMode::HideName);
+    assert_eq!(
+        (d.presentation.caller_name.as_str(), d.presentation.caller_number.as_str()),
+        ("anonymous", "+33639981234")
+    );
+}
+
 fn decide(policy: &Value, event: &Value) -> Decision {
     Engine::new(policy).unwrap().decide_json(event).unwrap()
 }
@@ -46,7 +95,7 @@ fn every_mode_flag_and_level() {
     let mut cases = 0;
     for level in LEVELS {
         for mode_name in MODES {
-            let mode = PrivacyMode::parse(mode_name).unwrap();
+            let mode = combined(level, mode_name);
             for (hide_name, hide_number) in [(false, false), (true, false), (false, true), (true, true)] {
                 let d = decide(&policy_with(level, mode_name), &outbound(hide_name, hide_number));
                 let p = &d.presentation;
@@ -70,10 +119,8 @@ fn every_mode_flag_and_level() {
                 assert_eq!(p.routed_number.as_deref(), Some("+14155550100"), "{ctx}");
                 assert!(!p.emergency);
                 let mode_line = d.trace.of("privacy.mode").next().unwrap();
-                assert!(
-                    mode_line.detail.starts_with(&format!("privacy_mode {mode_name} from {level}")),
-                    "{ctx}"
-                );
+                assert!(mode_line.detail.starts_with(&format!("privacy_mode {mode}")), "{ctx}");
+                assert!(mode_line.detail.contains(&format!("{mode_name} from {level}")), "{ctx}");
                 cases += 1;
             }
         }
@@ -83,7 +130,9 @@ fn every_mode_flag_and_level() {
 
 #[test]
 fn mode_sources_are_named_in_the_trace() {
-    let d = decide(&policy_with("gateway", "hide_name"), &outbound(true, true));
+    let gateway_only = json!({"accounts": [{"id": "acc", "country": "FR"}],
+        "resources": [{"id": "carrier-a", "gateways": [{"id": "gw-2", "privacy_mode": "hide_name"}]}]});
+    let d = decide(&gateway_only, &outbound(true, true));
     let line = d.trace.of("privacy.mode").next().unwrap();
     assert_eq!(line.detail, "privacy_mode hide_name from gateway gw-2 of resource carrier-a");
     let d = decide(
@@ -100,7 +149,8 @@ fn mode_sources_are_named_in_the_trace() {
 
 #[test]
 fn a_gateway_without_its_own_mode_inherits_the_resource() {
-    let p = policy_with("resource", "hide_number");
+    let p = json!({"accounts": [{"id": "acc", "country": "FR"}],
+                   "resources": [{"id": "carrier-a", "privacy_mode": "hide_number", "gateways": [{"id": "gw-1"}]}]});
     let mut e = outbound(true, true);
     e["gateway"] = json!("gw-1");
     let d = decide(&p, &e);
@@ -198,7 +248,9 @@ fn sip_privacy_tokens_are_case_insensitive() {
         ("header;session;critical", true),
         ("none", false),
         ("NONE", false),
-        ("id;none", false),
+        ("id;none", true),
+        ("none;user", true),
+        ("none;session", false),
         ("history", false),
         ("x-vendor", false),
         ("id, user", true),

@@ -2,7 +2,7 @@
 //! the most specific level that sets a mode always wins.
 
 use cidguard::exports;
-use cidguard::policy::PrivacyMode;
+use cidguard::policy::{Part, PrivacyMode};
 use cidguard::Engine;
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -110,7 +110,7 @@ proptest! {
     }
 
     #[test]
-    fn the_most_specific_level_wins(system in mode(), account in mode(), resource in mode(), gateway in mode()) {
+    fn levels_combine_fail_safe(system in mode(), account in mode(), resource in mode(), gateway in mode()) {
         let policy = json!({
             "system": {"privacy_mode": system},
             "accounts": [{"id": "a", "country": "DE", "privacy_mode": account}],
@@ -119,19 +119,35 @@ proptest! {
         let engine = Engine::new(&policy).unwrap();
         let event = json!({"direction": "outbound", "account": "a", "resource": "r", "gateway": "g", "hide_name": true});
         let d = engine.decide_json(&event).unwrap();
-        let expected = [(gateway, "gateway"), (resource, "resource"), (account, "account"), (system, "system")]
+        // The spec: least specific first; sip resets what is hidden, any other mode adds what it covers.
+        let fold = |levels: &[Option<&str>]| -> Option<(bool, bool)> {
+            let set: Vec<PrivacyMode> = levels.iter().flatten().map(|m| PrivacyMode::parse(m).unwrap()).collect();
+            (!set.is_empty()).then(|| set.iter().fold((false, false), |(n, u), m| match m {
+                PrivacyMode::Sip => (false, false),
+                m => (n || m.covers(Part::Name), u || m.covers(Part::Number)),
+            }))
+        };
+        let hidden = fold(&[system, account, resource, gateway]).unwrap_or((true, true));
+        let p = &d.presentation;
+        prop_assert_eq!((p.mode.covers(Part::Name), p.mode.covers(Part::Number)), hidden);
+        prop_assert_eq!(p.mode == PrivacyMode::Sip, hidden == (false, false));
+        let most_specific = [(gateway, "gateway"), (resource, "resource"), (account, "account"), (system, "system")]
             .into_iter()
-            .find_map(|(m, level)| m.map(|m| (m, level)))
-            .unwrap_or(("kazoo", "default"));
-        prop_assert_eq!(d.presentation.mode, PrivacyMode::parse(expected.0).unwrap());
-        prop_assert_eq!(d.presentation.mode_from.level, expected.1);
+            .find_map(|(m, level)| m.map(|_| level))
+            .unwrap_or("default");
+        prop_assert_eq!(p.mode_from.level, most_specific);
+        // A non-sip gateway never reveals what its resource, account and system hide.
+        if gateway.is_some_and(|g| g != "sip") {
+            let above = fold(&[system, account, resource]).unwrap_or((false, false));
+            prop_assert!(hidden.0 >= above.0 && hidden.1 >= above.1);
+        }
         // Without a resource, only account and system count.
         let event = json!({"direction": "outbound", "account": "a", "hide_name": true});
         let d = engine.decide_json(&event).unwrap();
         let expected = [(account, "account"), (system, "system")]
             .into_iter()
-            .find_map(|(m, level)| m.map(|m| (m, level)))
-            .unwrap_or(("kazoo", "default"));
-        prop_assert_eq!(d.presentation.mode_from.level, expected.1);
+            .find_map(|(m, level)| m.map(|_| level))
+            .unwrap_or("default");
+        prop_assert_eq!(d.presentation.mode_from.level, expected);
     }
 }

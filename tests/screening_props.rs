@@ -54,7 +54,15 @@ proptest! {
     ) {
         let c = &COUNTRIES[ci];
         let all = formats(c, &nsn);
-        let entry = &all[stored];
+        // User blocklists hold +E.164 only (wazo-confd); a national entry is refused.
+        let plus = format!("+{}{}", c.cc, nsn);
+        let entry = if user_list { &plus } else { &all[stored] };
+        if user_list && !all[stored].starts_with('+') {
+            let national = json!({"accounts": [{"id": "a", "country": c.iso,
+                "users": [{"id": "u", "blocklist": [{"id": "e", "number": &all[stored]}]}]}]});
+            let err = Engine::new(&national).err().map(|p| p.0[0].code.clone());
+            prop_assert_eq!(err.as_deref(), Some("not_international"), "{}", &all[stored]);
+        }
         let policy = if user_list {
             json!({"accounts": [{"id": "a", "country": c.iso,
                 "users": [{"id": "u", "blocklist": [{"id": "e", "number": entry}]}]}]})

@@ -10,6 +10,7 @@ import { requireTenant, requireTenantExists, requireOperator, configuredTenants,
 import { withPageHeaders } from "./page.js";
 import { OPENAPI, isApiPath, requireOperation } from "./openapi.js";
 import { LIST_ROUTES, usersRoute } from "./blocklists.js";
+import { withCertificates } from "./x5u.js";
 import { sipInviteRoute } from "./sip.js";
 import { replayRoute } from "./replay.js";
 
@@ -154,8 +155,8 @@ const TENANT_ROUTES = [
     const r = await store.putPolicy(doc, nowIso(), request.headers.get("if-match"));
     return r.error ? fromStore(r) : json(r.ok, 200, { etag: `"${r.ok.version}"` });
   } },
-  { path: "decide", methods: ["POST"], postReads: true, handler: async ({ request, store }) =>
-    fromStore(await store.decide(await readJson(request, { field: "event" }))) },
+  { path: "decide", methods: ["POST"], postReads: true, handler: async ({ request, env, store }) =>
+    fromStore(await store.decide(await withCertificates(await readJson(request, { field: "event" }), env))) },
   { path: "sip/invite", methods: ["POST"], postReads: true, params: ["format"], handler: sipInviteRoute },
   { path: "masking/credentials", methods: ["GET", "PUT"], handler: async ({ request, store }) => {
     if (request.method === "GET") return fromStore(await store.getMaskingCredentials());

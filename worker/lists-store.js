@@ -777,7 +777,7 @@ export class Lists {
     };
     const flush = () => {
       if (!batch.length) return;
-      const out = core().parseImport({ format, header, country, first_line: first }, batch);
+      const out = core().parseImport({ format, header, country, list: user ? "user" : "blocklist", first_line: first }, batch);
       for (const p of out.problems) note(p);
       // One statement per batch (the batch as one JSON parameter); a repeat inside the batch is caught here, a
       // repeat of an earlier batch by the staging table's key (then looked up, a rare path).
@@ -807,7 +807,7 @@ export class Lists {
         header = text.replace(/\r$/, "");
         first = lineNo + 1;
         try {
-          core().parseImport({ format, header, country, first_line: first }, []);
+          core().parseImport({ format, header, country, list: user ? "user" : "blocklist", first_line: first }, []);
         } catch (e) {
           throw fault("header", e.code ?? "invalid", `line 1: ${e.message}`);
         }

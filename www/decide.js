@@ -32,6 +32,15 @@ export const PRESETS = {
   "Inbound, blocklisted number in French national format": {
     direction: "inbound", account: "acc-fr", caller_name: "", caller_number: "01 70 36 99 99",
   },
+  "Inbound, carrier verstat TN-Validation-Passed-B (STIR/SHAKEN)": {
+    direction: "inbound", account: "acc-us", caller_name: "Bob", caller_number: "+1 415 555 0123",
+    verstat: "TN-Validation-Passed-B",
+  },
+  "Inbound, STIR Identity header with its certificate (add trust anchors to verify)": {
+    direction: "inbound", account: "acc-us", caller_name: "Alice", caller_number: "+12025550100",
+    now: 1764806400, identity: "eyJhbGciOiJFUzI1NiIsInBwdCI6InNoYWtlbiIsInR5cCI6InBhc3Nwb3J0IiwieDV1IjoiaHR0cHM6Ly9jZXJ0LmV4YW1wbGUub3JnL3NoYWtlbi5wZW0ifQ.eyJhdHRlc3QiOiJBIiwiZGVzdCI6eyJ0biI6WyIxMjAyNTU1MDE5OSJdfSwiaWF0IjoxNzY0ODA2Mzk1LCJvcmlnIjp7InRuIjoiMTIwMjU1NTAxMDAifSwib3JpZ2lkIjoiMTIzZTQ1NjctZTg5Yi0xMmQzLWE0NTYtNDI2NjU1NDQwMDAwIn0.LGB5LEaLUQVwa5cjdsU_XGC8n13MOOXe9cDQCi3S4EAjeD19KvrHjOdoRkBe7LViONuA8oIcJbekvxCtve7fSA;info=<https://cert.example.org/shaken.pem>;alg=ES256;ppt=shaken",
+    certificate_chain: ["-----BEGIN CERTIFICATE-----\nMIIBdDCCARmgAwIBAgIBAzAKBggqhkjOPQQDAjBFMRcwFQYDVQQKDA5jaWRndWFy\nZCB0ZXN0czEqMCgGA1UEAwwhY2lkZ3VhcmQgdGVzdCBTVEktQ0EgaW50ZXJtZWRp\nYXRlMCAXDTI0MDEwMTAwMDAwMFoYDzIwOTkxMjMxMjM1OTU5WjAtMRUwEwYDVQQK\nDAxUZXN0IENhcnJpZXIxFDASBgNVBAMMC1NIQUtFTiAxMjM0MFkwEwYHKoZIzj0C\nAQYIKoZIzj0DAQcDQgAEH61tF87tesmYQRk/00Y8D6Ki14luiGFDyj7PnZajNlUB\n7xu/g5Biwqdv1raftzUXlFiZJ7zyG8KR30UanBU65KMQMA4wDAYDVR0TAQH/BAIw\nADAKBggqhkjOPQQDAgNJADBGAiEA8KMVVHJ8GBznxLAwRzhbEdJdBw/VC2SHOZAs\nozAoGmcCIQCK8MtlLwuWjcm4aqtwYXSIoh4DEaA5pbQ8kWgOdRnF5w==\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nMIIBhTCCASygAwIBAgIBAjAKBggqhkjOPQQDAjA9MRcwFQYDVQQKDA5jaWRndWFy\nZCB0ZXN0czEiMCAGA1UEAwwZY2lkZ3VhcmQgdGVzdCBTVEktQ0Egcm9vdDAgFw0y\nNDAxMDEwMDAwMDBaGA8yMDk5MTIzMTIzNTk1OVowRTEXMBUGA1UECgwOY2lkZ3Vh\ncmQgdGVzdHMxKjAoBgNVBAMMIWNpZGd1YXJkIHRlc3QgU1RJLUNBIGludGVybWVk\naWF0ZTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABCRGEmkkn+gwYYXMfS6SR+3+\nWiqPqKB17Sbnfwi5YrgL+G2FyXtDcV2xoVmbWRcp3lXmt9HJFSbyvsZjmmavjw6j\nEzARMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgT0qgrEsAWScI\nmC5EtrJJgIzi3JY37yl0BptqTlYlWXACIEjphADVMZunIIJn8f6u/D5r+lUUWc+D\nVy79PncKlgJX\n-----END CERTIFICATE-----\n"],
+  },
   "Inbound, external call to a user who blocked the caller": {
     direction: "inbound", account: "acc-fr", caller_name: "Ex", caller_number: "0033 6 39 98 12 99",
     destination_user: "u-alice",

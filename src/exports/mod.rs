@@ -72,6 +72,7 @@ pub const EXPORTS: &[(&str, Export)] = &[
     ("splitPolicy", split_policy),
     ("parseImport", parse_import),
     ("normalizePrefix", normalize_prefix),
+    ("identityX5u", identity_x5u),
     // Masking
     ("verifySignature", masking::verify_signature),
     ("signWebhook", masking::sign_webhook),
@@ -161,6 +162,12 @@ pub fn normalize_entry(args: &[Value]) -> Exported {
         })?),
     };
     json(crate::screening::lists::normalize_entry(arg_str(args, 0, "number")?, country))
+}
+
+/// `identityX5u(identity)`: the certificate URL of a STIR `Identity` header, or null (never an error for a
+/// malformed header: verification reports it).
+pub fn identity_x5u(args: &[Value]) -> Exported {
+    json::<_, Error>(Ok(crate::screening::stir::passport::x5u(arg_str(args, 0, "identity")?)))
 }
 
 /// `validatePolicy(policy)`: the validated policy, or every problem.

@@ -8,9 +8,11 @@ use crate::error::{Error, Problems};
 use crate::policy::reader::{named_enum, object, type_error, Obj};
 use crate::policy::trust::{read_trusted_peers, TrustedPeer};
 use crate::screening::lists::{
-    check_duplicates, read_number, read_prefix, read_user_entry, NumberEntry, PrefixEntry, UserEntry,
+    check_duplicates, read_number, read_prefix, read_user_entry, ListKind, NumberEntry, PrefixEntry,
+    UserEntry,
 };
 use crate::screening::rewrite::{CallerIdRule, MAX_STRIP};
+use crate::screening::stir::{StirRules, StirSystem};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
@@ -81,6 +83,8 @@ pub struct System {
     /// Also treat a caller number in `anonymous_cid_numbers` (case-insensitive, exact) as anonymous.
     pub check_additional_anonymous_cid_numbers: bool,
     pub anonymous_cid_numbers: Vec<String>,
+    /// STIR/SHAKEN trust anchors and freshness window.
+    pub stir_shaken: StirSystem,
     /// The SIP peers whose identity headers (PAI, PPI, RPID) are believed (`policy::trust`); empty: none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub trusted_peers: Vec<TrustedPeer>,
@@ -104,6 +108,9 @@ pub struct Account {
     /// Numbers and prefixes whose calls are never screened out.
     pub allowlist: Allowlist,
     pub users: Vec<User>,
+    /// What to do with each STIR/SHAKEN verification outcome (all `allow` when absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stir_shaken: Option<StirRules>,
 }
 
 /// An account's allowlist: a match overrides every block.
@@ -210,12 +217,19 @@ impl Default for System {
             emergency_numbers: default_emergency(),
             block_anonymous_caller_id: false,
             check_additional_anonymous_cid_names: false,
-            anonymous_cid_names: vec!["anonymous".to_owned(), "restricted".to_owned()],
+            anonymous_cid_names: kazoo_anonymous_values(),
             check_additional_anonymous_cid_numbers: false,
-            anonymous_cid_numbers: vec![DEFAULT_ANONYMOUS_NUMBER.to_owned()],
+            anonymous_cid_numbers: kazoo_anonymous_values(),
+            stir_shaken: StirSystem::default(),
             trusted_peers: Vec::new(),
         }
     }
+}
+
+/// Kazoo's default `anonymous_cid_names` and `anonymous_cid_numbers` (`kz_privacy.erl`
+/// `DEFAULT_ANONYMOUS_VALUES`, used for both lists).
+fn kazoo_anonymous_values() -> Vec<String> {
+    ["anonymous", "restricted", "0000000000"].map(str::to_owned).to_vec()
 }
 
 fn default_emergency() -> BTreeMap<String, Vec<String>> {
@@ -273,6 +287,7 @@ const SYSTEM_KEYS: &[&str] = &[
     "anonymous_cid_names",
     "check_additional_anonymous_cid_numbers",
     "anonymous_cid_numbers",
+    "stir_shaken",
     "trusted_peers",
 ];
 const ACCOUNT_KEYS: &[&str] = &[
@@ -286,6 +301,7 @@ const ACCOUNT_KEYS: &[&str] = &[
     "in_callerid",
     "allowlist",
     "users",
+    "stir_shaken",
 ];
 const BLOCKLIST_KEYS: &[&str] = &["id", "name", "country", "numbers", "prefixes", "block_anonymous"];
 const RESOURCE_KEYS: &[&str] = &["id", "privacy_mode", "trusted", "gateways"];
@@ -392,6 +408,9 @@ fn read_system(v: &Value, path: &str, errs: &mut Vec<Error>) -> System {
     }
     if let Some(numbers) = read_cid_strings(&o, "anonymous_cid_numbers", errs) {
         sys.anonymous_cid_numbers = numbers;
+    }
+    if let Some(v) = o.get("stir_shaken") {
+        sys.stir_shaken = crate::screening::stir::read_system(v, &o.path("stir_shaken"), errs);
     }
     sys.trusted_peers = read_trusted_peers(&o, "trusted_peers", errs);
     sys
@@ -532,6 +551,8 @@ fn read_account(v: &Value, path: &str, errs: &mut Vec<Error>) -> Option<Account>
     let blocklists = o.str_list("blocklists", errs).unwrap_or_default();
     check_unique_values(&blocklists, &o.path("blocklists"), errs);
     let in_callerid = read_list(&o, "in_callerid", errs, read_rule);
+    let stir_shaken =
+        o.get("stir_shaken").map(|v| crate::screening::stir::read_rules(v, &o.path("stir_shaken"), errs));
     // Without a valid country, national entries cannot be read: their problems would only repeat it.
     let (allowlist, users) = match &country {
         Some(c) => (
@@ -551,6 +572,7 @@ fn read_account(v: &Value, path: &str, errs: &mut Vec<Error>) -> Option<Account>
         in_callerid,
         allowlist,
         users,
+        stir_shaken,
     })
 }
 
@@ -570,7 +592,7 @@ fn read_rule(v: &Value, path: &str, errs: &mut Vec<Error>) -> Option<CallerIdRul
 
 fn read_allowlist(v: &Value, path: &str, country: &str, errs: &mut Vec<Error>) -> Allowlist {
     let Some(o) = object(v, path, &["numbers", "prefixes"], errs) else { return Allowlist::default() };
-    let (numbers, prefixes) = read_numbers_and_prefixes(&o, Some(country), errs);
+    let (numbers, prefixes) = read_numbers_and_prefixes(&o, Some(country), ListKind::Allowlist, errs);
     Allowlist { numbers, prefixes }
 }
 
@@ -578,11 +600,17 @@ fn read_allowlist(v: &Value, path: &str, country: &str, errs: &mut Vec<Error>) -
 fn read_numbers_and_prefixes(
     o: &Obj<'_>,
     country: Option<&str>,
+    kind: ListKind,
     errs: &mut Vec<Error>,
 ) -> (Vec<NumberEntry>, Vec<PrefixEntry>) {
     let mut keyed = Vec::new();
-    let numbers =
-        read_indexed(o, "numbers", errs, |v, path, errs| read_number(v, path, country, errs), &mut keyed);
+    let numbers = read_indexed(
+        o,
+        "numbers",
+        errs,
+        |v, path, errs| read_number(v, path, country, kind, errs),
+        &mut keyed,
+    );
     check_duplicates(std::mem::take(&mut keyed), &o.path("numbers"), errs);
     let prefixes = read_indexed(o, "prefixes", errs, read_prefix, &mut keyed);
     check_duplicates(keyed, &o.path("prefixes"), errs);
@@ -694,7 +722,7 @@ fn read_blocklist(v: &Value, path: &str, accounts: &[Account], errs: &mut Vec<Er
             }
         }
     };
-    let (numbers, prefixes) = read_numbers_and_prefixes(&o, country.as_deref(), errs);
+    let (numbers, prefixes) = read_numbers_and_prefixes(&o, country.as_deref(), ListKind::Blocklist, errs);
     Some(Blocklist { id: id?, name: name?.to_owned(), country, numbers, prefixes, block_anonymous })
 }
 

@@ -8,7 +8,7 @@
 use crate::error::{Error, Problems};
 use crate::policy::reader::{named_enum, object, type_error, unknown_value, Obj};
 use crate::policy::trust::{read_source, Source};
-use crate::sip::header::{check_identity, parse_name_addrs, parse_privacy, NameAddr};
+use crate::sip::header::{parse_name_addrs, parse_privacy, NameAddr};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -147,10 +147,18 @@ pub struct CallEvent {
     pub sip: SipFacts,
     /// Where the call came from (peer id, address): decides whether its identity headers are believed.
     pub source: Option<Source>,
-    /// The STIR `Identity` header (RFC 8224), raw; checked for shape only, its meaning is read elsewhere.
+    /// The STIR `Identity` header (RFC 8224), raw; what it means is read by `screening::stir`, where a
+    /// malformed one is a verification outcome, not an input error.
     pub identity: Option<String>,
     /// The `verstat` parameter (3GPP TS 24.229) of the PAI or From URI, raw.
     pub verstat: Option<String>,
+    /// The time of the call, Unix seconds: the PASSporT's `iat` and the certificates are checked against it
+    /// (required with `identity`; the worker sets it from its clock when absent).
+    pub now: Option<u64>,
+    /// The certificates served at the PASSporT's `x5u` (PEM, or base64 DER), fetched by the platform.
+    pub certificate_chain: Vec<String>,
+    /// Why the platform could not fetch the certificate (timeout, HTTP status).
+    pub certificate_error: Option<String>,
 }
 
 const EVENT_KEYS: &[&str] = &[
@@ -168,6 +176,9 @@ const EVENT_KEYS: &[&str] = &[
     "source",
     "identity",
     "verstat",
+    "now",
+    "certificate_chain",
+    "certificate_error",
 ];
 const SIP_KEYS: &[&str] =
     &["privacy", "p_asserted_identity", "p_preferred_identity", "remote_party_id", "presentation"];
@@ -204,14 +215,18 @@ fn read(v: &Value, errs: &mut Vec<Error>) -> Option<CallEvent> {
     let destination_user = o.str_len("destination_user", 1, 128, errs).map(str::to_owned);
     let sip = o.get("sip").map(|s| read_sip(s, &o.path("sip"), errs)).unwrap_or_default();
     let source = o.get("source").map(|s| read_source(s, &o.path("source"), errs));
-    let identity = o.str_len("identity", 1, MAX_HEADER, errs).and_then(|s| match check_identity(s) {
-        Ok(()) => Some(s.trim().to_owned()),
-        Err(m) => {
-            errs.push(Error::new(o.path("identity"), "malformed", m));
-            None
-        }
-    });
+    let identity = o.str_len("identity", 1, MAX_IDENTITY, errs).map(|s| s.trim().to_owned());
     let verstat = o.str_len("verstat", 1, 128, errs).map(str::to_owned);
+    let now = o.uint("now", MAX_NOW, errs);
+    if identity.is_some() && o.get("now").is_none() {
+        errs.push(Error::new(
+            o.path("now"),
+            "missing",
+            "required with identity: the PASSporT's iat is checked against it",
+        ));
+    }
+    let certificate_chain = read_chain(&o, errs);
+    let certificate_error = o.str_len("certificate_error", 1, 256, errs).map(str::to_owned);
 
     if let Some(d) = direction {
         if d != Direction::Outbound {
@@ -251,7 +266,46 @@ fn read(v: &Value, errs: &mut Vec<Error>) -> Option<CallEvent> {
         source,
         identity,
         verstat,
+        now,
+        certificate_chain,
+        certificate_error,
     })
+}
+
+/// Longest `Identity` header accepted (a SHAKEN PASSporT is about 500 characters).
+const MAX_IDENTITY: usize = 4096;
+/// Latest `now` accepted (year 9999).
+const MAX_NOW: u64 = 253_402_300_799;
+/// Longest certificate text accepted, and most texts.
+const MAX_CERT_TEXT: usize = 16 * 1024;
+const MAX_CERT_TEXTS: usize = 5;
+
+/// Reads `certificate_chain`: up to 5 strings (PEM or base64 DER) of at most 16 KiB each. Their content is
+/// read by verification, where a certificate that does not parse is an outcome, not an input error.
+fn read_chain(o: &Obj<'_>, errs: &mut Vec<Error>) -> Vec<String> {
+    let Some(items) = o.str_list("certificate_chain", errs) else { return vec![] };
+    let path = o.path("certificate_chain");
+    if items.len() > MAX_CERT_TEXTS {
+        errs.push(Error::new(
+            path,
+            "too_many",
+            format!("at most {MAX_CERT_TEXTS} certificates, got {}", items.len()),
+        ));
+        return vec![];
+    }
+    let mut out = Vec::with_capacity(items.len());
+    for (i, s) in items.into_iter().enumerate() {
+        if s.is_empty() || s.len() > MAX_CERT_TEXT {
+            errs.push(Error::new(
+                format!("{path}[{i}]"),
+                "invalid_length",
+                format!("must be 1 to {MAX_CERT_TEXT} bytes, got {}", s.len()),
+            ));
+        } else {
+            out.push(s.to_owned());
+        }
+    }
+    out
 }
 
 fn read_sip(v: &Value, path: &str, errs: &mut Vec<Error>) -> SipFacts {

@@ -83,22 +83,47 @@ impl ModeFrom {
     }
 }
 
-/// The effective privacy mode: the most specific level that sets one wins (gateway > resource > account >
-/// system), `kazoo` when none does.
-pub fn effective_mode(scope: &Scope<'_>) -> (PrivacyMode, ModeFrom) {
+/// The effective privacy mode, combined fail-safe from the least specific level to the most specific
+/// (system, account, resource, gateway): a more specific level may add hiding but never reveals what a less
+/// specific one hides (`hide_number` under `hide_name` gives `kazoo`, both hidden), as Kazoo's stepswitch
+/// ORs a gateway's hide flags with its resource's. Only `sip`, the trusted pass-through that signals privacy
+/// instead of applying it, replaces what the levels above it hide. `kazoo` when no level sets a mode.
+/// Returns the mode, the most specific level that set one, and each level's mode (least specific first).
+pub fn effective_mode(scope: &Scope<'_>) -> (PrivacyMode, ModeFrom, Vec<(PrivacyMode, ModeFrom)>) {
     let from = |level, id: Option<&str>, resource: Option<&str>| ModeFrom {
         level,
         id: id.map(str::to_owned),
         resource: resource.map(str::to_owned),
     };
     let resource_id = scope.resource.map(|r| r.id.as_str());
-    let levels = [
-        scope.gateway.and_then(|g| g.privacy_mode.map(|m| (m, from("gateway", Some(&g.id), resource_id)))),
-        scope.resource.and_then(|r| r.privacy_mode.map(|m| (m, from("resource", Some(&r.id), None)))),
-        scope.account.privacy_mode.map(|m| (m, from("account", Some(&scope.account.id), None))),
+    let levels: Vec<(PrivacyMode, ModeFrom)> = [
         scope.system.privacy_mode.map(|m| (m, from("system", None, None))),
-    ];
-    levels.into_iter().flatten().next().unwrap_or((PrivacyMode::Kazoo, from("default", None, None)))
+        scope.account.privacy_mode.map(|m| (m, from("account", Some(&scope.account.id), None))),
+        scope.resource.and_then(|r| r.privacy_mode.map(|m| (m, from("resource", Some(&r.id), None)))),
+        scope.gateway.and_then(|g| g.privacy_mode.map(|m| (m, from("gateway", Some(&g.id), resource_id)))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let Some((_, most_specific)) = levels.last() else {
+        return (PrivacyMode::Kazoo, from("default", None, None), levels);
+    };
+    let (mut name, mut number) = (false, false);
+    for (mode, _) in &levels {
+        if *mode == PrivacyMode::Sip {
+            (name, number) = (false, false);
+        } else {
+            name |= mode.covers(Part::Name);
+            number |= mode.covers(Part::Number);
+        }
+    }
+    let mode = match (name, number) {
+        (true, true) => PrivacyMode::Kazoo,
+        (true, false) => PrivacyMode::HideName,
+        (false, true) => PrivacyMode::HideNumber,
+        (false, false) => PrivacyMode::Sip,
+    };
+    (mode, most_specific.clone(), levels)
 }
 
 /// Which parts were replaced by the anonymous values.
@@ -154,8 +179,17 @@ pub fn present_detected(
     trace: &mut Trace,
 ) -> Presentation {
     let Detected { requested, routed_number } = detected;
-    let (mode, mode_from) = effective_mode(scope);
-    trace.push("privacy.mode", Outcome::Set, format!("privacy_mode {mode} from {}", mode_from.describe()));
+    let (mode, mode_from, levels) = effective_mode(scope);
+    let detail = if levels.len() > 1 {
+        let each: Vec<String> = levels.iter().map(|(m, f)| format!("{m} from {}", f.describe())).collect();
+        format!(
+            "privacy_mode {mode}: {} (a more specific level adds hiding, never reveals; only sip passes through)",
+            each.join(", then ")
+        )
+    } else {
+        format!("privacy_mode {mode} from {}", mode_from.describe())
+    };
+    trace.push("privacy.mode", Outcome::Set, detail);
 
     let emergency_hit = routed_number.as_deref().and_then(|n| emergency_number(n, scope));
     let emergency = emergency_hit.is_some();

@@ -91,7 +91,8 @@ pub fn detect(event: &CallEvent, system: &System, trace: &mut Trace) -> Detected
             .max_by_key(|c| c.len());
         match code {
             Some(code) => {
-                let rest = dialled.get(code.len()..).unwrap_or("").to_owned();
+                // `*67 0612345678`: the space after the code is not part of the number.
+                let rest = dialled.get(code.len()..).unwrap_or("").trim_start().to_owned();
                 req.add("feature_code", code, true, true);
                 trace.push(
                     "privacy.feature_code",
@@ -169,10 +170,14 @@ pub fn detect(event: &CallEvent, system: &System, trace: &mut Trace) -> Detected
     Detected { requested: req, routed_number }
 }
 
-/// Reads `Privacy` header tokens: `id`, `user`, `header` hide the caller ID; `none` clears what this header
-/// asks (RFC 3323: no privacy); `session`, `critical`, `history` and extension tokens do not touch it.
+/// Reads `Privacy` header tokens: `id`, `user`, `header` hide the caller ID; `none` alone asks for no
+/// privacy (RFC 3323); `session`, `critical`, `history` and extension tokens do not touch it. `none` next to
+/// a hiding token (`id;none`) is contradictory and fails safe: the caller ID is withheld, as Asterisk
+/// (`Privacy` other than `none` → `prohib`) and FreeSWITCH (`Privacy` containing `id`) do.
 fn sip_privacy(tokens: &[String], req: &mut Requested, trace: &mut Trace) {
-    if tokens.iter().any(|t| t == "none") {
+    let has_none = tokens.iter().any(|t| t == "none");
+    let hides = tokens.iter().any(|t| matches!(t.as_str(), "id" | "user" | "header"));
+    if has_none && !hides {
         trace.push(
             "privacy.sip_privacy",
             Outcome::NotMatched,
@@ -180,10 +185,14 @@ fn sip_privacy(tokens: &[String], req: &mut Requested, trace: &mut Trace) {
         );
         return;
     }
+    let contradiction = if has_none { " (none next to a hiding token: withheld, failing safe)" } else { "" };
     let hiding: Vec<&str> =
         tokens.iter().map(String::as_str).filter(|t| matches!(*t, "id" | "user" | "header")).collect();
-    let others: Vec<&str> =
-        tokens.iter().map(String::as_str).filter(|t| !matches!(*t, "id" | "user" | "header")).collect();
+    let others: Vec<&str> = tokens
+        .iter()
+        .map(String::as_str)
+        .filter(|t| !matches!(*t, "id" | "user" | "header" | "none"))
+        .collect();
     let ignored = if others.is_empty() {
         String::new()
     } else {
@@ -195,7 +204,10 @@ fn sip_privacy(tokens: &[String], req: &mut Requested, trace: &mut Trace) {
             trace.push(
                 "privacy.sip_privacy",
                 Outcome::Matched,
-                format!("Privacy: {}: hide name and number{ignored}", hiding.join(";")),
+                format!(
+                    "Privacy: {}: hide name and number{ignored}{contradiction}",
+                    if has_none { tokens.join(";") } else { hiding.join(";") }
+                ),
             );
         }
         None => trace.push(

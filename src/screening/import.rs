@@ -10,7 +10,7 @@
 //!   than the header is a problem of that line, as is a malformed or duplicate-free number.
 
 use crate::error::Error;
-use crate::screening::lists::normalize_checked;
+use crate::screening::lists::{normalize_checked, ListKind};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -27,8 +27,19 @@ pub enum Format {
     Ndjson,
 }
 
+/// The kind of list a file is imported into: its entry rules differ (an account blocklist holds the zero number;
+/// a user's list takes +E.164 only, as wazo-confd checks).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Target {
+    #[default]
+    Blocklist,
+    User,
+}
+
 /// What the parser needs to know: the format, the CSV header line, the country national numbers are read
-/// with (null: +E.164 only) and the number of the first line of the batch.
+/// with (null: +E.164 only), the kind of list (default: an account blocklist) and the number of the first line
+/// of the batch.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Options {
@@ -37,6 +48,8 @@ pub struct Options {
     pub header: Option<String>,
     #[serde(default)]
     pub country: Option<String>,
+    #[serde(default)]
+    pub list: Target,
     pub first_line: u64,
 }
 
@@ -201,7 +214,11 @@ pub fn parse(options: &Options, lines: &[String]) -> Result<Batch, Error> {
                 continue;
             }
         }
-        match normalize_checked(&number, country.as_deref()) {
+        let kind = match options.list {
+            Target::Blocklist => ListKind::Blocklist,
+            Target::User => ListKind::User,
+        };
+        match normalize_checked(&number, country.as_deref(), kind) {
             Ok(n) => batch.entries.push(Entry { line, e164: n.e164, written: number, label }),
             Err(e) => batch.problems.push(problem("number", &e.code, e.message)),
         }
@@ -269,6 +286,7 @@ mod tests {
             format: Format::Csv,
             header: Some(header.into()),
             country: country.map(Into::into),
+            list: Target::Blocklist,
             first_line: 2,
         };
         parse(&o, &lines.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>())
@@ -331,7 +349,13 @@ mod tests {
 
     #[test]
     fn ndjson_lines() {
-        let o = Options { format: Format::Ndjson, header: None, country: None, first_line: 1 };
+        let o = Options {
+            format: Format::Ndjson,
+            header: None,
+            country: None,
+            list: Target::Blocklist,
+            first_line: 1,
+        };
         let lines =
             [r#"{"number":"+14155550100","label":"x"}"#, "[1]", r#"{"number":5}"#, r#"{"nubmer":"+1"}"#, "{"];
         let b = parse(&o, &lines.map(String::from)).unwrap();

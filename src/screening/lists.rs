@@ -41,6 +41,11 @@ impl E164 {
         E164::from_digits(s.strip_prefix('+')?.as_bytes())
     }
 
+    /// The one key of every all-zero entry (`0000000000`, `+000`): Kazoo users list `0000000000` to block
+    /// callers presenting an all-zero number (seed 001), and any caller number that passes Kazoo's zero test
+    /// (`^\+?00+$`) looks this key up. Printed as `0000000000`.
+    pub const ZERO: E164 = E164(10);
+
     /// The raw key.
     pub fn key(self) -> u64 {
         self.0
@@ -49,6 +54,9 @@ impl E164 {
 
 impl fmt::Display for E164 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if *self == E164::ZERO {
+            return f.write_str("0000000000");
+        }
         let len = (self.0 & 31) as usize;
         write!(f, "+{:0len$}", self.0 >> 5)
     }
@@ -103,37 +111,67 @@ pub struct NormalizedEntry {
 const ANONYMOUS_WORDS: &[&str] =
     &["anonymous", "restricted", "private", "unavailable", "unknown", "withheld"];
 
-/// Whether `number` is empty or all zeros (an optional `+`, separators ignored): an anonymous caller ID.
-pub fn is_all_zero(number: &str) -> bool {
-    let digits: Vec<char> =
-        number.trim().trim_start_matches('+').chars().filter(|c| !is_separator(*c)).collect();
-    !digits.is_empty() && digits.iter().all(|c| *c == '0')
+/// Kazoo's zero test (`kz_privacy:is_zero/1`, `^\+?00+$`): an optional `+` then at least two zeros and
+/// nothing else (surrounding white space ignored). A lone `0` is not a zero number; `+1 000 000 0000` is not
+/// either (its country code is 1).
+pub fn is_zero_number(number: &str) -> bool {
+    let digits = number.trim();
+    let digits = digits.strip_prefix('+').unwrap_or(digits);
+    digits.len() >= 2 && digits.bytes().all(|b| b == b'0')
 }
 
 fn is_separator(c: char) -> bool {
     matches!(c, ' ' | '-' | '.' | '(' | ')' | '/')
 }
 
-/// Checks and normalises one list entry, reading national formats with `country` (ISO alpha-2); without a
-/// country, only `+` numbers are accepted. Errors name the field `number` and the reason.
-pub fn normalize_entry(number: &str, country: Option<&str>) -> Result<NormalizedEntry, Error> {
-    let country = country.map(crate::policy::check_country).transpose()?;
-    normalize_checked(number, country.as_deref())
+/// Which list an entry is read for: what each accepts differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ListKind {
+    /// An account blocklist (Kazoo): any format of its country, and the zero number `0000000000`.
+    Blocklist,
+    /// The account's allowlist: any format of its country.
+    Allowlist,
+    /// A user's blocklist (Wazo): +E.164 only, as wazo-confd checks.
+    User,
 }
 
-/// [`normalize_entry`] with a country already checked (policy loading checks it once per list).
-pub(crate) fn normalize_checked(number: &str, country: Option<&str>) -> Result<NormalizedEntry, Error> {
+/// Checks and normalises one account blocklist entry, reading national formats with `country` (ISO
+/// alpha-2); without a country, only `+` numbers are accepted. An all-zero number (Kazoo's zero test) is
+/// kept as `0000000000`: it blocks callers presenting a zero number. Errors name the field `number`.
+pub fn normalize_entry(number: &str, country: Option<&str>) -> Result<NormalizedEntry, Error> {
+    let country = country.map(crate::policy::check_country).transpose()?;
+    normalize_checked(number, country.as_deref(), ListKind::Blocklist)
+}
+
+/// [`normalize_entry`] with a country already checked (policy loading checks it once per list), for one
+/// kind of list.
+pub(crate) fn normalize_checked(
+    number: &str,
+    country: Option<&str>,
+    kind: ListKind,
+) -> Result<NormalizedEntry, Error> {
     let trimmed = number.trim();
     if trimmed.is_empty() {
         return Err(Error::new("number", "empty", "empty number"));
     }
-    if is_all_zero(trimmed) || ANONYMOUS_WORDS.iter().any(|w| trimmed.eq_ignore_ascii_case(w)) {
+    if kind == ListKind::Blocklist && is_zero_number(trimmed) {
+        let e164 = E164::ZERO.to_string();
+        return Ok(NormalizedEntry { number: number.to_owned(), e164, region: None, valid: false });
+    }
+    if is_zero_number(trimmed) || ANONYMOUS_WORDS.iter().any(|w| trimmed.eq_ignore_ascii_case(w)) {
         return Err(Error::new(
             "number",
             "anonymous_entry",
             format!(
                 "{trimmed:?} is how anonymous calls look, not a number: use block_anonymous to reject them"
             ),
+        ));
+    }
+    if kind == ListKind::User && !trimmed.starts_with('+') {
+        return Err(Error::new(
+            "number",
+            "not_international",
+            format!("{trimmed:?}: user blocklist numbers are written in +E.164, e.g. \"+33639981234\" (as wazo-confd requires)"),
         ));
     }
     let country = match country {
@@ -152,6 +190,15 @@ pub(crate) fn normalize_checked(number: &str, country: Option<&str>) -> Result<N
         return Err(Error::new("number", "too_long", format!("{:?} is longer than E.164 allows", n.e164)));
     }
     Ok(NormalizedEntry { number: number.to_owned(), e164: n.e164, region: n.region, valid: n.valid })
+}
+
+/// The key of a normalised entry (`+digits`, or the zero number).
+fn parse_key(e164: &str) -> Option<E164> {
+    if e164 == "0000000000" {
+        Some(E164::ZERO)
+    } else {
+        E164::parse(e164)
+    }
 }
 
 /// Checks a prefix: `+` then 1..=15 digits, the first not 0; spaces, dashes, dots and parentheses ignored.
@@ -181,6 +228,7 @@ pub(crate) fn read_number(
     v: &Value,
     path: &str,
     country: Option<&str>,
+    kind: ListKind,
     errs: &mut Vec<Error>,
 ) -> Option<NumberEntry> {
     let (number, label) = match v {
@@ -196,8 +244,8 @@ pub(crate) fn read_number(
         }
     };
     let field = if v.is_string() { path.to_owned() } else { crate::error::join_path(path, "number") };
-    match normalize_checked(number, country) {
-        Ok(n) => Some(NumberEntry { number: number.to_owned(), e164: E164::parse(&n.e164)?, label }),
+    match normalize_checked(number, country, kind) {
+        Ok(n) => Some(NumberEntry { number: number.to_owned(), e164: parse_key(&n.e164)?, label }),
         Err(e) => {
             errs.push(Error::new(field, &e.code, e.message));
             None
@@ -240,7 +288,7 @@ pub(crate) fn read_user_entry(
     let id = crate::policy::document::read_id(&o, errs);
     let label = read_label(&o, errs);
     let number = o.req_str("number", errs)?;
-    match normalize_checked(number, Some(country)) {
+    match normalize_checked(number, Some(country), ListKind::User) {
         Ok(n) => Some(UserEntry { id: id?, number: number.to_owned(), e164: E164::parse(&n.e164)?, label }),
         Err(e) => {
             errs.push(Error::new(o.path("number"), &e.code, e.message));
@@ -283,6 +331,7 @@ mod tests {
         assert!(E164::parse("+123456789012345678").is_none());
         assert!(E164::parse("33").is_none());
         assert!(E164::parse("+").is_none());
+        assert_eq!(E164::ZERO, E164::from_digits(b"0000000000").unwrap());
         assert_ne!(E164::parse("+1"), E164::from_digits(b"01"));
     }
 
@@ -298,7 +347,15 @@ mod tests {
     fn bad_entries_say_why() {
         let code = |n: &str, c: Option<&str>| normalize_entry(n, c).unwrap_err().code;
         assert_eq!(code("", Some("FR")), "empty");
-        assert_eq!(code("0000000000", Some("US")), "anonymous_entry");
+        assert_eq!(normalize_entry("+000", Some("US")).unwrap().e164, "0000000000");
+        assert_eq!(
+            normalize_checked("0000000000", Some("US"), ListKind::User).unwrap_err().code,
+            "anonymous_entry"
+        );
+        assert_eq!(
+            normalize_checked("0639981234", Some("FR"), ListKind::User).unwrap_err().code,
+            "not_international"
+        );
         assert_eq!(code("Anonymous", Some("US")), "anonymous_entry");
         assert_eq!(code("0639981234", None), "needs_country");
         assert_eq!(code("hello", Some("FR")), "not_a_number");

@@ -219,6 +219,7 @@ pub(crate) fn screen_rows(
             prefixes: prefix_entries(format!("{ALLOWLIST}{}", account.id)),
         },
         users,
+        stir_shaken: account.stir_shaken.clone(),
     };
     let view = Policy {
         system: policy.system.clone(),

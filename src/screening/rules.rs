@@ -10,8 +10,9 @@ use crate::policy::trust::{asserted_identities, SourceTrust};
 use crate::policy::{Account, Policy, User};
 use crate::privacy::Requested;
 use crate::screening::index::KeyIndex;
-use crate::screening::lists::{is_all_zero, NumberEntry, PrefixEntry, UserEntry, E164};
+use crate::screening::lists::{is_zero_number, NumberEntry, PrefixEntry, UserEntry, E164};
 use crate::screening::rewrite::rewrite;
+use crate::screening::stir::{verify, Inputs, StirAction, Verification};
 use crate::trace::{Outcome, Trace};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -37,6 +38,8 @@ named_enum! {
         Prefix = "prefix",
         /// The number is on the destination user's blocklist: 603, play "user-unreachable".
         UserBlocklist = "user_blocklist",
+        /// The account's STIR/SHAKEN rule for the verification outcome rejects (its configured code).
+        StirShaken = "stir_shaken",
         /// No rule matched: the call goes through.
         NoMatch = "no_match",
     }
@@ -127,6 +130,13 @@ pub struct Screening {
     pub list: Option<ListRef>,
     pub entry: Option<EntryRef>,
     pub caller: Caller,
+    /// What STIR/SHAKEN says about the caller (present when the call carries `identity` or `verstat`, or
+    /// the account has STIR/SHAKEN rules).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stir_shaken: Option<Verification>,
+    /// The caller name to present, prefixed by the mark of a STIR/SHAKEN `mark` rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub marked_caller_name: Option<String>,
 }
 
 /// One blocklist's tables.
@@ -249,15 +259,38 @@ pub fn screen(event: &CallEvent, cx: &Context<'_>, trace: &mut Trace) -> Option<
     let ai = cx.index.accounts.get(&cx.account.id).unwrap_or(&empty);
     let mut caller = read_caller(event, cx.account, cx.trust, trace);
     detect_anonymous(event, cx, &mut caller, trace);
-    let key = caller.e164.as_deref().and_then(E164::parse);
+    // A zero caller number looks up the zero entry (`0000000000`) of the blocklists.
+    let key = caller.e164.as_deref().and_then(E164::parse).or_else(|| {
+        let raw = event.caller_number.trim();
+        (caller.e164.is_none() && is_zero_number(raw)).then_some(E164::ZERO)
+    });
+    let stir = stir_verification(event, cx, caller.e164.as_deref(), trace);
     let verdict = |rule: Rule, list: Option<ListRef>, entry: Option<EntryRef>, caller: Caller| {
         let (action, sip_code, prompt) = match rule {
             Rule::Allowlist | Rule::NoMatch => (Action::Allow, None, None),
+            Rule::StirShaken => (Action::Reject, None, None),
             Rule::Anonymous => (Action::Reject, Some(433), None),
             Rule::AccountBlocklist | Rule::Prefix => (Action::Reject, Some(603), None),
             Rule::UserBlocklist => (Action::Reject, Some(603), Some("user-unreachable")),
         };
-        Screening { action, sip_code, rule, prompt, setting: None, list, entry, caller }
+        Screening {
+            action,
+            sip_code,
+            rule,
+            prompt,
+            setting: None,
+            list,
+            entry,
+            caller,
+            stir_shaken: stir.clone(),
+            marked_caller_name: None,
+        }
+    };
+    // 6. The account's STIR/SHAKEN rule, once no list decided.
+    let last = |caller: Caller, trace: &mut Trace| {
+        let mut s = verdict(Rule::NoMatch, None, None, caller);
+        apply_stir(&mut s, cx, &event.caller_name, trace);
+        finish(s, trace)
     };
 
     // 1. Allowlist: overrides every block.
@@ -321,7 +354,7 @@ pub fn screen(event: &CallEvent, cx: &Context<'_>, trace: &mut Trace) -> Option<
         for rule in ["screening.blocklist", "screening.prefix", "screening.user_blocklist"] {
             trace.push(rule, Outcome::Skipped, "no phone number to look up");
         }
-        return Some(finish(verdict(Rule::NoMatch, None, None, caller), trace));
+        return Some(last(caller, trace));
     };
 
     // 3. Account blocklists, exact number, in the account's order.
@@ -398,7 +431,48 @@ pub fn screen(event: &CallEvent, cx: &Context<'_>, trace: &mut Trace) -> Option<
             trace.push("screening.user_blocklist", Outcome::Skipped, "the call is not destined to a user")
         }
     }
-    Some(finish(verdict(Rule::NoMatch, None, None, caller), trace))
+    Some(last(caller, trace))
+}
+
+/// Verifies the call's STIR/SHAKEN inputs when it carries any or the account has rules on them.
+fn stir_verification(
+    event: &CallEvent,
+    cx: &Context<'_>,
+    caller_e164: Option<&str>,
+    trace: &mut Trace,
+) -> Option<Verification> {
+    if event.identity.is_none() && event.verstat.is_none() && cx.account.stir_shaken.is_none() {
+        return None;
+    }
+    let inputs = Inputs {
+        identity: event.identity.as_deref(),
+        verstat: event.verstat.as_deref(),
+        certificate_chain: &event.certificate_chain,
+        certificate_error: event.certificate_error.as_deref(),
+        now: event.now,
+    };
+    Some(verify(&inputs, &cx.policy.system.stir_shaken, caller_e164, trace))
+}
+
+/// Applies the account's rule for the verification outcome: reject with its code, or mark the caller name.
+fn apply_stir(s: &mut Screening, cx: &Context<'_>, caller_name: &str, trace: &mut Trace) {
+    let Some(v) = &s.stir_shaken else { return };
+    let action = cx.account.stir_shaken.as_ref().map(|r| r.action(v.outcome)).unwrap_or(&StirAction::Allow);
+    let rule = "screening.stir_shaken_rule";
+    match action {
+        StirAction::Allow => trace.push(rule, Outcome::NotMatched, format!("{}: allow", v.outcome)),
+        StirAction::Reject(code) => {
+            trace.push(rule, Outcome::Matched, format!("{}: reject {code}", v.outcome));
+            s.rule = Rule::StirShaken;
+            s.action = Action::Reject;
+            s.sip_code = Some(*code);
+        }
+        StirAction::Mark(mark) => {
+            let marked = format!("{mark}{caller_name}").trim_end().to_owned();
+            trace.push(rule, Outcome::Applied, format!("{}: caller name marked {marked:?}", v.outcome));
+            s.marked_caller_name = Some(marked);
+        }
+    }
 }
 
 fn finish(s: Screening, trace: &mut Trace) -> Screening {
@@ -426,7 +500,7 @@ pub(crate) fn read_caller(
     let mut tried = false;
     for (source, raw) in candidates {
         let raw = raw.trim();
-        if raw.is_empty() || is_all_zero(raw) {
+        if raw.is_empty() || is_zero_number(raw) {
             continue;
         }
         tried = true;
@@ -498,8 +572,8 @@ fn detect_anonymous(event: &CallEvent, cx: &Context<'_>, caller: &mut Caller, tr
     let number = event.caller_number.trim();
     if number.is_empty() {
         why.push("empty caller number".to_owned());
-    } else if is_all_zero(number) {
-        why.push(format!("all-zero caller number {number}"));
+    } else if is_zero_number(number) {
+        why.push(format!("zero caller number {number} (^\\+?00+$)"));
     }
     if sys.check_additional_anonymous_cid_numbers
         && sys.anonymous_cid_numbers.iter().any(|n| n.eq_ignore_ascii_case(number))

@@ -19,7 +19,7 @@ export type CallbackResponse =
   | ({ command: "captureDtmf"; maxLength: number; timeout: number; digitTimeout?: number; terminator?: string;
       addCountryCode?: boolean } & AudioSource);
 /** A callback request as read: numbers in E.164. */
-export interface CallbackRequest { from: string; to: string; nmCorrelationId?: string; correlationId?: string;
+export interface CallbackRequest { from: string | null; to: string; nmCorrelationId?: string; correlationId?: string;
   dtmfCaptured?: boolean; }
 /** Infobip's status message as read (numbers in E.164; `fileID` / `fileId` both read as `fileId`). */
 export interface StatusMessage {
@@ -42,7 +42,15 @@ export interface Participant { number: string; proxy: string; pin_hash?: string;
 export interface Viewer { role?: string; unmask?: boolean; }
 /** A session as the core returns it (allocated, validated). */
 export interface Session {
-  id: string; status: "open" | "closed" | "expired"; expires_at: number | null; participants: [Participant, Participant];
+  id: string; status: "open" | "closed"; expires_at: number | null; participants: [Participant, Participant];
+  announcements?: Announcements; recording?: RecordingFlags; client_reference_id?: string; fallback?: Fallback;
+  closed_at?: number; hold_numbers?: boolean;
+}
+/** A session as a reader sees it (`sessionViews`): its state at the time asked, numbers masked unless the
+ * viewer may unmask, `pin: true` instead of the PIN hash. */
+export interface SessionView {
+  id: string; status: "open" | "closed" | "expired"; expires_at: number | null;
+  participants: [{ number: string; proxy: string; pin?: true }, { number: string; proxy: string; pin?: true }];
   announcements?: Announcements; recording?: RecordingFlags; client_reference_id?: string; fallback?: Fallback;
   closed_at?: number; hold_numbers?: boolean;
 }
@@ -50,7 +58,7 @@ export interface Session {
 export interface SessionInput {
   id: string; status?: "open" | "closed"; expires_at?: number | null; participants: [Participant, Participant];
   announcements?: Announcements; recording?: Partial<RecordingFlags>; client_reference_id?: string;
-  fallback?: Fallback;
+  fallback?: Fallback; closed_at?: number | null; hold_numbers?: boolean;
 }
 /** A new session to allocate: `proxy` optional (given = pinned), `ttl_seconds` instead of `expires_at` allowed. */
 export interface SessionRequest {
@@ -66,10 +74,11 @@ export interface MaskingConfig {
   allocation?: { geo_match?: "off" | "country" | "area_code"; sticky?: boolean; cooloff_seconds?: number;
     max_participants_per_number?: number | null; default_ttl_seconds?: number | null };
   display?: Record<string, DisplayPolicy>;
-  pin?: { prompt: AudioSource; max_length?: number; timeout_ms?: number; digit_timeout_ms?: number; terminator?: string;
-    max_attempts?: number; unknown_callers?: boolean; per_caller?: number; per_proxy?: number; window_seconds?: number };
+  pin?: { prompt: AudioSource; max_length?: number; timeout_ms?: number; digit_timeout_ms?: number | null;
+    terminator?: string; max_attempts?: number; unknown_callers?: boolean; per_caller?: number; per_proxy?: number;
+    window_seconds?: number } | null;
   withheld?: "not_allowed" | "pin"; replay_window_seconds?: number;
-  records?: { display?: string; store_masked?: boolean };
+  records?: { display?: string | null; store_masked?: boolean };
 }
 /** A pool number as given: `country` and `area_code` help geographic matching; `reserved` is the old name of
  * `excluded_from_allocation`, still read. */
@@ -288,7 +297,7 @@ impl MaskingState {
     }
 
     /// The sessions as `viewer` reads them at `now` (state derived, numbers masked unless unmask).
-    #[wasm_bindgen(js_name = sessionViews, unchecked_return_type = "Session[]")]
+    #[wasm_bindgen(js_name = sessionViews, unchecked_return_type = "SessionView[]")]
     pub fn session_views(
         &self,
         #[wasm_bindgen(unchecked_param_type = "\"open\" | \"closed\" | \"expired\" | null")] status: JsValue,

@@ -122,6 +122,8 @@ export interface PolicyInput {
     anonymous_cid_names?: string[];
     check_additional_anonymous_cid_numbers?: boolean;
     anonymous_cid_numbers?: string[];
+    /** STIR/SHAKEN: PEM trust anchors and the iat freshness window (default 60 s). */
+    stir_shaken?: { trust_anchors?: string[]; max_age_seconds?: number };
     /** Peers whose identity headers are believed: each a peer id or an IPv4/IPv6 address or CIDR block. */
     trusted_peers?: Array<{ peer: string; label?: string } | { address: string; label?: string }>;
   };
@@ -138,6 +140,8 @@ export interface PolicyInput {
     in_callerid?: Array<{ match: string; strip?: number; add?: string }>;
     allowlist?: { numbers?: NumberEntryInput[]; prefixes?: PrefixEntryInput[] };
     users?: Array<{ id: string; blocklist?: Array<{ id: string; number: string; label?: string | null }> }>;
+    /** What to do with each STIR/SHAKEN outcome (default allow). */
+    stir_shaken?: Partial<Record<StirOutcome, StirActionInput>>;
   }>;
   resources?: Array<{ id: string; privacy_mode?: PrivacyMode | null; trusted?: boolean | null;
     gateways?: Array<{ id: string; privacy_mode?: PrivacyMode | null; trusted?: boolean | null }> }>;
@@ -152,6 +156,24 @@ export interface PolicyInput {
   }>;
   /** Owned by the number-masking module. */
   masking?: unknown;
+}
+/** A STIR/SHAKEN verification outcome: the name of the account rule that applies. */
+export type StirOutcome = "attestation_a" | "attestation_b" | "attestation_c" | "failed" | "missing" | "orig_tn_mismatch";
+/** "allow", "reject" (608), or an object with the code or the mark. */
+export type StirActionInput = "allow" | "reject" | { action: "allow" } | { action: "reject"; code?: number } | { action: "mark"; mark: string };
+/** What STIR/SHAKEN says about a call. */
+export interface StirVerification {
+  outcome: StirOutcome;
+  reason: string;
+  detail: string;
+  attestation: "A" | "B" | "C" | null;
+  signature_verified: boolean;
+  verstat: string | null;
+  orig_tn: string | null;
+  dest_tn: string[];
+  iat: number | null;
+  origid: string | null;
+  x5u: string | null;
 }
 /** A listed number: any format the list's country reads, optionally labelled. */
 export type NumberEntryInput = string | { number: string; label?: string | null };
@@ -172,6 +194,7 @@ export interface Policy {
     anonymous_cid_names: string[];
     check_additional_anonymous_cid_numbers: boolean;
     anonymous_cid_numbers: string[];
+    stir_shaken: { trust_anchors: Array<{ subject: string; not_before: number; not_after: number }>; max_age_seconds: number };
     /** Absent when empty. */
     trusted_peers?: Array<{ peer: string | null; address: string | null; label: string | null }>;
   };
@@ -182,6 +205,7 @@ export interface Policy {
     in_callerid: Array<{ match: string; strip: number; add: string }>;
     allowlist: { numbers: NumberEntry[]; prefixes: PrefixEntry[] };
     users: Array<{ id: string; blocklist: Array<{ id: string; number: string; e164: string; label: string | null }> }>;
+    stir_shaken?: Record<StirOutcome, { action: "allow" } | { action: "reject"; code: number } | { action: "mark"; mark: string }>;
   }>;
   resources: Array<{ id: string; privacy_mode: PrivacyMode | null; trusted?: boolean;
     gateways: Array<{ id: string; privacy_mode: PrivacyMode | null; trusted?: boolean }> }>;
@@ -214,10 +238,16 @@ export interface CallEvent {
   };
   /** Where the call came from: its identity headers are believed only from a trusted peer. */
   source?: { peer?: string; address?: string };
-  /** The STIR `Identity` header, raw (checked for shape only). */
+  /** The STIR `Identity` header (RFC 8224), raw. */
   identity?: string;
-  /** The `verstat` URI parameter, raw. */
+  /** The `verstat` parameter of the PAI or From URI ("TN-Validation-Passed-A"). */
   verstat?: string;
+  /** Unix seconds; required with `identity`. */
+  now?: number;
+  /** The certificates served at the PASSporT's x5u (PEM or base64 DER). */
+  certificate_chain?: string[];
+  /** Why the certificate could not be fetched. */
+  certificate_error?: string;
 }
 /** An INVITE as a SIP server sees it: header values raw. */
 export interface SipInvite {
@@ -281,8 +311,8 @@ export interface PresentationDecision { presentation: Presentation; trace: Trace
 export interface Screening {
   action: "allow" | "reject";
   /** 433 anonymity disallowed, 603 decline; null when allowed. */
-  sip_code: 433 | 603 | null;
-  rule: "allowlist" | "anonymous" | "account_blocklist" | "prefix" | "user_blocklist" | "no_match";
+  sip_code: number | null;
+  rule: "allowlist" | "anonymous" | "account_blocklist" | "prefix" | "user_blocklist" | "stir_shaken" | "no_match";
   /** Announcement to play before hanging up when answering instead of rejecting ("user-unreachable"). */
   prompt: "user-unreachable" | null;
   setting: "account.block_anonymous_caller_id" | "system.block_anonymous_caller_id" | null;
@@ -296,6 +326,9 @@ export interface Screening {
     anonymous: boolean;
     anonymous_because: string[];
   };
+  stir_shaken?: StirVerification;
+  /** The caller name prefixed by a STIR/SHAKEN mark rule. */
+  marked_caller_name?: string;
 }
 /** The screening of one call (null when not inbound) and its trace. */
 export interface ScreeningDecision { screening: Screening | null; trace: TraceStep[]; }
@@ -348,6 +381,15 @@ pub fn normalize_entry(
     #[wasm_bindgen(unchecked_param_type = "string | null")] country: JsValue,
 ) -> Result<JsValue, js_sys::Error> {
     out(exports::normalize_entry(&args(&[("number", &number), ("country", &country)])?))
+}
+
+/// The certificate URL of a STIR `Identity` header (the PASSporT's `x5u`, else `info`), or null: what the
+/// worker fetches before deciding. Never throws for a malformed header (verification reports it).
+#[wasm_bindgen(js_name = identityX5u, unchecked_return_type = "string | null")]
+pub fn identity_x5u(
+    #[wasm_bindgen(unchecked_param_type = "string")] identity: JsValue,
+) -> Result<JsValue, js_sys::Error> {
+    out(exports::identity_x5u(&args(&[("identity", &identity)])?))
 }
 
 /// A policy compiled once (validation and indexes), deciding any number of calls.

@@ -5,10 +5,12 @@
 // - never a 5xx; every 4xx is a JSON error naming a field, with a code and a message;
 // - when a whole batch was refused, the stored state read back is unchanged;
 // - afterwards the instance still decides and normalises correctly.
-// FUZZ_HTTP_REQUESTS sets the budget (default 2000 for `make test`; `make fuzz` runs 100,000).
+// FUZZ_HTTP_REQUESTS sets the budget (default 2000 for `make test`; `make fuzz` runs 100,000); FUZZ_HTTP_SECONDS
+// stops a long run early (the figures say how many requests were sent); FUZZ_HTTP_PROGRESS names a file that
+// gets a line every 1,000 requests.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, appendFileSync } from "node:fs";
 import fc from "fast-check";
 import { startWrangler } from "./wrangler.mjs";
 import { loadCore } from "./core.mjs";
@@ -189,7 +191,8 @@ test(`fuzz: ${BUDGET} generated requests, no 5xx, every error names a field, ref
     }));
     let wrote = false;
     for (const { q, status, text } of results) {
-      sent++;
+      if (++sent % 1000 === 0 && process.env.FUZZ_HTTP_PROGRESS)
+        appendFileSync(process.env.FUZZ_HTTP_PROGRESS, `${new Date().toISOString()} ${sent} requests, ${refused} refused so far\n`);
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
       const where = `${q.method} ${q.url.slice(server.url.length, server.url.length + 160)} → ${status} ${text.slice(0, 200)}`;
       assert.ok(status < 500, where);
@@ -211,7 +214,8 @@ test(`fuzz: ${BUDGET} generated requests, no 5xx, every error names a field, ref
     }
     state = now;
   }), { numRuns: Math.ceil(BUDGET / BATCH), seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined, endOnFailure: true,
-    includeErrorInReport: true });
+    includeErrorInReport: true,
+    ...(process.env.FUZZ_HTTP_SECONDS ? { interruptAfterTimeLimit: Number(process.env.FUZZ_HTTP_SECONDS) * 1000, markInterruptAsFailure: false } : {}) });
   const seconds = (Date.now() - started) / 1000;
   t.diagnostic(`fuzz.http: ${sent} requests in ${seconds.toFixed(1)} s (${(sent / seconds).toFixed(0)}/s); ${accepted} accepted, ` +
     `${refused} refused; state read back after ${checkedBatches} all-refused batches; statuses ${JSON.stringify(Object.fromEntries(statuses))}`);

@@ -52,6 +52,8 @@ test("the call preview shows privacy, screening and the trace for each example c
     "Inbound, anonymous caller to a US account": { verdict: "Rejected 433 (anonymous)", rule: "screening.anonymous_rejection" },
     "Inbound, blocklisted number in French national format": { verdict: "Rejected 603 (account_blocklist)", rule: "screening.blocklist" },
     "Inbound, external call to a user who blocked the caller": { verdict: "Rejected 603 (user_blocklist)", rule: "screening.user_blocklist" },
+    "Inbound, carrier verstat TN-Validation-Passed-B (STIR/SHAKEN)": { verdict: "Allowed (no_match)", rule: "screening.stir_shaken" },
+    "Inbound, STIR Identity header with its certificate (add trust anchors to verify)": { verdict: "Allowed (no_match)", rule: "screening.stir_shaken" },
   };
   for (const [preset, want] of Object.entries(cases)) {
     await page.selectOption("#event-preset", preset);

@@ -113,7 +113,7 @@ export function masking(now: number): string[] {
   const command: "dial" | "audio" | "captureDtmf" = routing.response.command;
   return [
     String(verified.valid),
-    callback.from,
+    callback.from ?? "withheld",
     status.status ?? "",
     response.command,
     command,

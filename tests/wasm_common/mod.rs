@@ -20,6 +20,8 @@ pub const VECTOR_FILES: &[(&str, &str)] = &[
     ("split.json", include_str!("../vectors/split.json")),
     ("import.json", include_str!("../vectors/import.json")),
     ("prefix.json", include_str!("../vectors/prefix.json")),
+    ("stir.json", include_str!("../vectors/stir.json")),
+    ("stir_x5u.json", include_str!("../vectors/stir_x5u.json")),
     // SIP (the INVITE answer, the identity trust boundary)
     ("sip_invite.json", include_str!("../vectors/sip_invite.json")),
     ("sip_invite_flat.json", include_str!("../vectors/sip_invite_flat.json")),
