@@ -8,6 +8,7 @@ import { core } from "./core.js";
 import { requireTenant, requireTenantExists, requireOperator, configuredTenants, registry, keyHash,
   invalidateRegistryCache } from "./auth.js";
 import { withPageHeaders } from "./page.js";
+import { OPENAPI, isApiPath, requireOperation } from "./openapi.js";
 import { LIST_ROUTES, usersRoute } from "./blocklists.js";
 import { withCertificates } from "./x5u.js";
 import { sipInviteRoute } from "./sip.js";
@@ -246,6 +247,12 @@ export default {
   async fetch(request, env) {
     const url = new URL(request.url);
     try {
+      // Only what worker/openapi.js documents gets past here: 404 / 405 otherwise.
+      if (isApiPath(url.pathname)) requireOperation(request.method, url.pathname);
+      if (url.pathname === "/v1/openapi.json") {
+        onlyParams(url);
+        return json(OPENAPI, 200, { "cache-control": "public, max-age=300" });
+      }
       if (url.pathname === "/healthz") {
         allow(request, "GET", "HEAD");
         return json({ ok: true });

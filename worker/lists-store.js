@@ -660,8 +660,9 @@ export class Lists {
     return this.userEntryRow(r);
   }
 
+  /** One entry: of `user`, or of any user when `user` is null (the admin's read-only view). */
   getUserEntry(user, uuid) {
-    this.requireUser(user);
+    if (user !== null) this.requireUser(user);
     return this.userEntry(user, uuid);
   }
 
