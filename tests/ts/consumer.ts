@@ -68,7 +68,7 @@ export function policy(): TraceStep[] {
   const again = engine.decide(event);
   engine.free();
   const verdict: "allow" | "reject" | undefined = screened.screening?.action;
-  const code: 433 | 603 | null | undefined = decided.screening?.sip_code;
+  const code: number | null | undefined = decided.screening?.sip_code;
   void [accountCountry, presented.presentation.caller_number, verdict, code, again.presentation.mode];
   return [...presented.trace, ...screened.trace, ...decided.trace];
 }
