@@ -7,8 +7,8 @@
 //! counters the core returns and hands them back, the core decides. The trace never contains the digits.
 
 use super::number::Number;
-use super::payload::{CallbackRequest, CallbackResponse, CaptureDtmf, Dial};
-use super::route::{other, Counter, MaskingState, RouteOutcome, Routing};
+use super::payload::{CallbackRequest, CallbackResponse, CaptureDtmf};
+use super::route::{dial_other, other, Counter, MaskingState, RouteOutcome, Routing};
 use crate::trace::{Outcome, Trace};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -136,13 +136,7 @@ impl MaskingState {
                 Outcome::Connect,
                 format!("dial {} showing {}", callee.number.e164, callee.proxy.e164),
             );
-            let response = CallbackResponse::Dial(Dial {
-                phone_number: callee.number.infobip().to_owned(),
-                caller_id: callee.proxy.infobip().to_owned(),
-                announcements: s.announcements.clone(),
-                recording: s.recording,
-                client_reference_id: s.client_reference_id.clone(),
-            });
+            let response = dial_other(s, callee);
             return Routing {
                 outcome: RouteOutcome::PinJoin,
                 session_id: Some(s.id.clone()),

@@ -372,13 +372,7 @@ impl MaskingState {
                         "both parties hear their announcement".to_owned(),
                     );
                 }
-                let response = CallbackResponse::Dial(Dial {
-                    phone_number: callee.number.infobip().to_owned(),
-                    caller_id: callee.proxy.infobip().to_owned(),
-                    announcements: s.announcements.clone(),
-                    recording: s.recording,
-                    client_reference_id: s.client_reference_id.clone(),
-                });
+                let response = dial_other(s, callee);
                 Routing {
                     outcome: RouteOutcome::Connect,
                     session_id: Some(s.id.clone()),
@@ -493,6 +487,18 @@ fn key(p: &super::session::Participant) -> Key {
 /// Which participant of `s` is `caller` dialling `proxy`.
 fn side_of(s: &Session, caller: &Number, proxy: &Number) -> Option<usize> {
     s.participants.iter().position(|p| p.number.key == caller.key && p.proxy.key == proxy.key)
+}
+
+/// Infobip's `dial` of a session's other participant, showing that participant's proxy number: one answer for a
+/// routed call and for a caller joined by PIN.
+pub(crate) fn dial_other(s: &Session, callee: &super::session::Participant) -> CallbackResponse {
+    CallbackResponse::Dial(Dial {
+        phone_number: callee.number.infobip().to_owned(),
+        caller_id: callee.proxy.infobip().to_owned(),
+        announcements: s.announcements.clone(),
+        recording: s.recording,
+        client_reference_id: s.client_reference_id.clone(),
+    })
 }
 
 pub(crate) fn other(s: &Session, side: usize) -> &super::session::Participant {

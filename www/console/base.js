@@ -157,6 +157,14 @@ export class CgElement extends HTMLElement {
     this._connected = false;
   }
 
+  /** Follows a shared PolicyDraft: `onChange` runs on each of its changes; the previous draft is let go. */
+  followDraft(d, onChange) {
+    this._draft?.removeEventListener("change", this._onDraft);
+    this._draft = d;
+    this._onDraft ??= onChange;
+    d.addEventListener("change", this._onDraft);
+  }
+
   get baseUrl() { return this._baseUrl ?? this.getAttribute("base-url") ?? ""; }
   set baseUrl(v) { this._baseUrl = v; this.changed(); }
   get credential() { return this._credential ?? null; }

@@ -64,10 +64,7 @@ export class CgCallPreview extends CgElement {
   /** The shared PolicyDraft (set by the host so that edits elsewhere are previewed here); one is made if unset. */
   get draft() { return this._draft ?? null; }
   set draft(d) {
-    this._draft?.removeEventListener("change", this._onDraft);
-    this._draft = d;
-    this._onDraft ??= () => { this.syncAccounts(); this.run(); };
-    d.addEventListener("change", this._onDraft);
+    this.followDraft(d, () => { this.syncAccounts(); this.run(); });
     if (this.isConnected) { this.syncAccounts(); this.run(); }
   }
 

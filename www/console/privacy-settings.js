@@ -25,10 +25,7 @@ export class CgPrivacySettings extends CgElement {
 
   get draft() { return this._draft ?? null; }
   set draft(d) {
-    this._draft?.removeEventListener("change", this._onDraft);
-    this._draft = d;
-    this._onDraft ??= () => this.refresh();
-    d.addEventListener("change", this._onDraft);
+    this.followDraft(d, () => this.refresh());
     if (this._connected) this.mount();
   }
 
