@@ -292,7 +292,7 @@ responses.E404.description = "No such tenant (or another tenant's), resource, or
 const SECURITY = {
   public: [],
   operator: [{ operatorKey: [] }],
-  tenant: [{ tenantKey: [] }, { operatorKey: [] }],
+  tenant: [{ tenantKey: [] }, { tenantKeyBasic: [] }, { operatorKey: [] }],
   user: [{ userToken: [] }, { userTokenHeader: [] }],
   infobip: [{ infobipSignature: [] }],
 };
@@ -636,6 +636,8 @@ export const OPENAPI = Object.freeze({
       operatorKey: { type: "http", scheme: "bearer", description: "The operator key (secret OPERATOR_KEY)." },
       tenantKey: { type: "http", scheme: "bearer",
         description: "A tenant key: issued by POST /v1/tenants/{tenant}/keys (role admin or readonly) or configured in API_KEYS." },
+      tenantKeyBasic: { type: "http", scheme: "basic",
+        description: "The same tenant key as the Basic password (the user name is not read), for clients that send only Basic, such as Kamailio's http_client connections." },
       userToken: { type: "http", scheme: "bearer", bearerFormat: "JWT",
         description: "An end user's JWT (`sub` = the user's uuid), verified with the key configured by PUT …/user-auth." },
       userTokenHeader: { type: "apiKey", in: "header", name: "X-Auth-Token", description: "The same JWT in Wazo's header." },
