@@ -6,9 +6,12 @@
 // To split the added time, it also measures the parts on their own: the HTTP round trip to each server
 // (GET /healthz, no decision; and POST …/sip/invite, the decision through the tenant's Durable Object; both on a
 // kept-alive connection, as Kamailio's), and the decision itself in wasm in-process (Engine.decideInvite on the
-// same INVITE, the code the worker runs).
+// same INVITE, the code the worker runs); and wrangler dev's own floor: the round trip to a worker that only
+// answers "ok", under the same wrangler dev.
 // Needs Kamailio (scripts/setup-sip.sh). Run: `node bench/sip-hop.mjs [calls]` (default 2000 per side).
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as cg from "../www/pkg/cidguard.js";
 import http from "node:http";
 import { startWrangler } from "../tests/js/wrangler.mjs";
@@ -31,6 +34,12 @@ const stops = [() => servers["wrangler dev"].stop()];
 try {
   servers["workerd serve"] = await startWorkerd({ vars: { API_KEYS: `acme:${KEY}` } });
   stops.push(() => servers["workerd serve"].stop());
+  // wrangler dev's own floor: a worker that only answers "ok", under the same wrangler dev.
+  const emptyDir = mkdtempSync(join(tmpdir(), "cidguard-empty-worker-"));
+  writeFileSync(join(emptyDir, "worker.js"), 'export default { fetch() { return new Response("ok"); } };\n');
+  writeFileSync(join(emptyDir, "wrangler.toml"), 'name = "empty"\nmain = "worker.js"\ncompatibility_date = "2025-11-01"\n');
+  const empty = await startWrangler({ config: join(emptyDir, "wrangler.toml"), readyPath: "/" });
+  stops.push(async () => { await empty.stop(); rmSync(emptyDir, { recursive: true, force: true }); });
   for (const server of Object.values(servers)) {
     const put = await fetch(`${server.url}/v1/tenants/acme/policy`, { method: "PUT", body: JSON.stringify(policy),
       headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" } });
@@ -92,6 +101,9 @@ try {
     console.log(row(`GET /healthz round trip (${name})`, hz));
     console.log(row(`POST …/sip/invite round trip (${name})`, dec));
   }
+  const floor = [];
+  for (let i = 0; i < CALLS; i++) floor.push(await send(`${empty.url}/`));
+  console.log(row("GET / round trip, an empty worker (wrangler dev)", floor));
   agent.destroy();
   cg.initSync({ module: readFileSync(new URL("../www/pkg/cidguard_bg.wasm", import.meta.url)) });
   const engine = new cg.Engine(policy);
