@@ -104,11 +104,16 @@ export async function requireTenantExists(env, tenant) {
 }
 
 /**
- * The presented API key: `Authorization: Bearer <key>`, or HTTP Basic with the key as the password (the user name
+ * The presented API key: `Authorization: Bearer <key>`; or HTTP Basic with the key as the password (the user name
  * is not read), for clients that can only send Basic: Kamailio's http_client named connections
- * (integrations/kamailio/cidguard.cfg), which keep their HTTP connection open between calls.
+ * (integrations/kamailio/cidguard.cfg), which keep their HTTP connection open between calls; or, without an
+ * Authorization header, Wazo's `X-Auth-Token: <key>`, so a Wazo client only changes its base URL and token.
  */
 function bearer(request) {
+  const wazo = request.headers.get("x-auth-token");
+  if (wazo !== null && !request.headers.has("authorization")) {
+    if (/^[\x21-\x7e]{1,512}$/.test(wazo)) return wazo;
+  }
   const header = request.headers.get("authorization") ?? "";
   const m = /^Bearer[ \t]+([\x21-\x7e]{1,512})$/i.exec(header);
   if (m) return m[1];

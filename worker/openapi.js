@@ -292,7 +292,7 @@ responses.E404.description = "No such tenant (or another tenant's), resource, or
 const SECURITY = {
   public: [],
   operator: [{ operatorKey: [] }],
-  tenant: [{ tenantKey: [] }, { tenantKeyBasic: [] }, { operatorKey: [] }],
+  tenant: [{ tenantKey: [] }, { tenantKeyBasic: [] }, { tenantKeyHeader: [] }, { operatorKey: [] }],
   user: [{ userToken: [] }, { userTokenHeader: [] }],
   infobip: [{ infobipSignature: [] }],
 };
@@ -638,6 +638,8 @@ export const OPENAPI = Object.freeze({
         description: "A tenant key: issued by POST /v1/tenants/{tenant}/keys (role admin or readonly) or configured in API_KEYS." },
       tenantKeyBasic: { type: "http", scheme: "basic",
         description: "The same tenant key as the Basic password (the user name is not read), for clients that send only Basic, such as Kamailio's http_client connections." },
+      tenantKeyHeader: { type: "apiKey", in: "header", name: "X-Auth-Token",
+        description: "The same tenant key in Wazo's header, read when there is no Authorization header." },
       userToken: { type: "http", scheme: "bearer", bearerFormat: "JWT",
         description: "An end user's JWT (`sub` = the user's uuid), verified with the key configured by PUT …/user-auth." },
       userTokenHeader: { type: "apiKey", in: "header", name: "X-Auth-Token", description: "The same JWT in Wazo's header." },

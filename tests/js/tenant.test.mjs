@@ -47,6 +47,17 @@ test("HTTP Basic carries the same key as its password; a wrong or malformed one 
   }
 });
 
+test("Wazo's X-Auth-Token carries the same key when there is no Authorization header", async () => {
+  let r = await fetch(server.url + "/v1/tenants/acme/policy", { headers: { "x-auth-token": KEYS.acme } });
+  assert.notEqual(r.status, 401, await r.clone().text());
+  r = await fetch(server.url + "/v1/tenants/globex/policy", { headers: { "x-auth-token": KEYS.acme } });
+  assert.equal(r.status, 404);
+  for (const h of [{ "x-auth-token": "not-a-real-key-000" }, { "x-auth-token": "a b" }, { "x-auth-token": KEYS.acme, authorization: "Bearer not-a-real-key-000" }]) {
+    r = await fetch(server.url + "/v1/tenants/acme/policy", { headers: h });
+    assert.equal(r.status, 401, JSON.stringify(h));
+  }
+});
+
 test("a policy is validated, stored and read back; an invalid one changes nothing", async () => {
   let r = await call("GET", "/v1/tenants/acme/policy", { key: KEYS.acme });
   assert.equal(r.status, 404);
