@@ -266,6 +266,16 @@ const schemas = {
     total_lines: nullable(int()), total_bytes: nullable(int()), imported: int(), problem_count: int(),
     problems: arrayOf(obj({ line: int(), field: str(), code: str(), message: str() }, ["line", "code"], { closed: false })),
   }, ["id", "status"], { closed: false }),
+  LookupKeys: obj({
+    lists: arrayOf(str("", { maxLength: 256 }), "The lists the call consults (`blocklist:<id>`, `allowlist:<account>`, `user:<user>`); at most 64."),
+    keys: arrayOf(str("", { maxLength: 256 }), "The caller's key and its leading prefixes; at most 64."),
+    caller: { description: "Ignored (as `Engine.lookupKeys` returns it)." },
+  }, ["lists", "keys"], { description: "`Engine.lookupKeys(event)` / `inviteLookupKeys(invite)` as returned." }),
+  ListRow: obj({
+    list: str(), kind: { enum: ["number", "prefix"] }, e164: str("The normalised key."), written: str("As written."),
+    label: nullable(str()), id: nullable(str("A user entry's uuid.")),
+  }),
+  ListRows: obj({ rows: arrayOf(ref("ListRow"), "What `Engine.decideRows(event, rows)` takes.") }),
   OpenApi: obj({ openapi: { const: "3.1.0" }, info: { type: "object" }, paths: { type: "object" } },
     ["openapi", "info", "paths"], { closed: false }),
 };
@@ -530,6 +540,12 @@ const paths = {
   "/v1/tenants/{tenant}/blacklists/{blacklist}/export": {
     get: op({ id: "exportBlacklist", summary: "Export an account blocklist's numbers as CSV (streamed)", tags: ["blocklists"],
       auth: "tenant", path: ["tenant", "blacklist"], ...EXPORT }),
+  },
+  "/v1/tenants/{tenant}/lists/rows": {
+    post: op({ id: "listRows", summary: "The stored rows under a call's lookup keys (for previews: decideRows takes them)",
+      tags: ["blocklists"], auth: "tenant", path: ["tenant"], body: ref("LookupKeys"), schema: ref("ListRows"), errors: [403],
+      description: "Read-only keys may ask (it changes nothing); an end-user token is 403. The rows are fetched as a " +
+        "`/decide` fetches them (docs/blocklists.md)." }),
   },
   "/v1/tenants/{tenant}/imports": {
     get: op({ id: "listImports", summary: "The latest imports, newest first", tags: ["blocklists"], auth: "tenant",
