@@ -374,7 +374,7 @@ export async function usersRoute(request, env, url, tenant, segs, store) {
         return json({ items: items.map((e) => wazoItem(e, base, false, tenant)), total });
       }
       onlyParams(url);
-      const e = await op(store, "createUserEntry", user, await readJson(request, { field: "body" }), crypto.randomUUID());
+      const e = await op(store, "createUserEntry", user, await readJson(request, { field: "body" }));
       return json(wazoItem(e, base, false, tenant), 201, { location: `${base}/users/me/blocklist/numbers/${e.uuid}`, etag: etag(e.version) });
     }
     onlyParams(url);

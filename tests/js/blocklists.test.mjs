@@ -204,7 +204,7 @@ test("Wazo users' blocklists: paths, codes, headers and JSON", async () => {
   r = await call("POST", `${T}/users/me/blocklist/numbers`, { key: null, headers: alice, body: { number: "+33639981234", label: "Ex" } });
   assert.equal(r.status, 201, r.text);
   const { uuid } = r.json;
-  assert.match(uuid, /^[0-9a-f-]{36}$/);
+  assert.match(uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   assert.deepEqual(r.json, { uuid, number: "+33639981234", label: "Ex", links: [{ rel: "user_me_blocklist_numbers", href: `${server.url}${T}/users/me/blocklist/numbers/${uuid}` }] });
   assert.equal(r.headers.get("location"), `${server.url}${T}/users/me/blocklist/numbers/${uuid}`);
   expectError(await call("POST", `${T}/users/me/blocklist/numbers`, { key: null, headers: alice, body: { number: "+33639981234" } }), 400, "number", "duplicate_number");
