@@ -25,9 +25,12 @@ export const LISTS_SCHEMA = [
      processed_lines INTEGER NOT NULL, processed_bytes INTEGER NOT NULL, total_bytes INTEGER, total_lines INTEGER,
      imported INTEGER NOT NULL, problem_count INTEGER NOT NULL, problems TEXT NOT NULL, created_at TEXT NOT NULL,
      finished_at TEXT)`,
-  `CREATE TABLE IF NOT EXISTS import_rows (
-     import TEXT NOT NULL, key TEXT NOT NULL, line INTEGER NOT NULL, written TEXT NOT NULL, label TEXT,
-     PRIMARY KEY (import, key)) WITHOUT ROWID`,
+  // An import's lines while it runs (numbers and prefixes; emptied when it ends). `import_rows`, its former
+  // shape without `kind`, only ever held rows during an import.
+  "DROP TABLE IF EXISTS import_rows",
+  `CREATE TABLE IF NOT EXISTS import_staging (
+     import TEXT NOT NULL, kind INTEGER NOT NULL, key TEXT NOT NULL, line INTEGER NOT NULL, written TEXT NOT NULL,
+     label TEXT, PRIMARY KEY (import, kind, key)) WITHOUT ROWID`,
 ];
 
 export const KINDS = ["number", "prefix"];
@@ -375,10 +378,13 @@ export class Lists {
     return this.countries.get(id) ?? null;
   }
 
-  /** Normalises one number (country null: +E.164 only) or prefix; errors name `field`. */
-  normalise(kind, value, country, field) {
+  /**
+   * Normalises one number (country null: +E.164 only) or prefix; errors name `field`. `list` is the kind of list
+   * ("blocklist" or "user"): the core reads the number by that list's rules, as an import of the list would.
+   */
+  normalise(kind, value, country, field, list = "blocklist") {
     try {
-      return kind === "prefix" ? core().normalizePrefix(value).e164_prefix : core().normalizeEntry(value, country).e164;
+      return kind === "prefix" ? core().normalizePrefix(value).e164_prefix : core().normalizeEntry(value, country, list).e164;
     } catch (e) {
       throw bad(field, e.code ?? "invalid", `${field}: ${String(e.message).replace(/^(number|prefix): /, "")}`);
     }
@@ -639,7 +645,7 @@ export class Lists {
   wazoNumber(number, field) {
     if (typeof number !== "string" || !/^\+[0-9]{1,127}$/.test(number))
       throw bad(field, "invalid_number", `${field}: Invalid E.164 phone number (write + and the digits, e.g. +33639981234)`);
-    return this.normalise("number", number, null, field);
+    return this.normalise("number", number, null, field, "user");
   }
 
   /** Reads Wazo's `{number, label}` body (both for a create; for an update, number is required too). */
@@ -779,7 +785,7 @@ export class Lists {
     const progress = () => this.sql.exec("UPDATE imports SET processed_lines = ?, processed_bytes = ?, problem_count = ?, problems = ? WHERE id = ?",
       lineNo, bytes, count, JSON.stringify(problems), id);
     const finish = (status) => {
-      this.sql.exec("DELETE FROM import_rows WHERE import = ?", id);
+      this.sql.exec("DELETE FROM import_staging WHERE import = ?", id);
       this.sql.exec("UPDATE imports SET status = ?, finished_at = ?, processed_lines = ?, processed_bytes = ?, problem_count = ?, problems = ? WHERE id = ?",
         status, new Date().toISOString(), lineNo, bytes, count, JSON.stringify(problems), id);
       return this.importReport(id);
@@ -796,14 +802,15 @@ export class Lists {
       for (const p of out.problems) note(p);
       // One statement per batch (the batch as one JSON parameter). A number repeated in the file, in this batch or
       // an earlier one, is refused by the staging table's key; only then are the batch's lines looked up (rare).
-      const rows = out.entries.map((e) => [e.e164, e.line, e.written, e.label]);
-      const w = this.sql.exec(`INSERT INTO import_rows (import, key, line, written, label)
-        SELECT ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
+      const rows = out.entries.map((e) => [KINDS.indexOf(e.kind), e.e164, e.line, e.written, e.label]);
+      const w = this.sql.exec(`INSERT INTO import_staging (import, kind, key, line, written, label)
+        SELECT ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'),
+          json_extract(value, '$[4]')
         FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`, id, JSON.stringify(rows));
       if (w.rowsWritten < rows.length) {
-        for (const [key, line] of rows) {
-          const at = this.sql.exec("SELECT line FROM import_rows WHERE import = ? AND key = ?", id, key).one().line;
-          if (at !== line) note({ line, field: "number", code: "duplicate_number", message: `line ${line}: ${key} is already on line ${at}` });
+        for (const [kind, key, line] of rows) {
+          const at = this.sql.exec("SELECT line FROM import_staging WHERE import = ? AND kind = ? AND key = ?", id, kind, key).one().line;
+          if (at !== line) note({ line, field: "number", code: "duplicate_number", message: `line ${line}: ${kind ? "prefix " : ""}${key} is already on line ${at}` });
         }
       }
       first += batch.length;
@@ -869,13 +876,13 @@ export class Lists {
       const now = Date.now();
       if (user) this.sql.exec(`INSERT INTO list_entries (list, kind, key, written, label, uuid, version)
         SELECT ?, 0, key, written, label, ${uuidSql("n")}, 1
-        FROM (SELECT key, written, label, row_number() OVER (ORDER BY key) AS n FROM import_rows WHERE import = ?) ORDER BY key
+        FROM (SELECT key, written, label, row_number() OVER (ORDER BY key) AS n FROM import_staging WHERE import = ? AND kind = 0) ORDER BY key
         ON CONFLICT (list, kind, key) DO UPDATE SET written = excluded.written, label = excluded.label, version = version + 1`, list, now, now, id);
       else this.sql.exec(`INSERT INTO list_entries (list, kind, key, written, label, uuid, version)
-        SELECT ?, 0, key, written, label, NULL, 1 FROM import_rows WHERE import = ? ORDER BY key
+        SELECT ?, kind, key, written, label, NULL, 1 FROM import_staging WHERE import = ? ORDER BY kind, key
         ON CONFLICT (list, kind, key) DO UPDATE SET written = excluded.written, label = excluded.label, version = version + 1`, list, id);
       this.recount(list);
-      const n = this.sql.exec("SELECT COUNT(*) AS n FROM import_rows WHERE import = ?", id).one().n;
+      const n = this.sql.exec("SELECT COUNT(*) AS n FROM import_staging WHERE import = ?", id).one().n;
       this.sql.exec("UPDATE imports SET imported = ? WHERE id = ?", n, id);
       return n;
     });
@@ -883,10 +890,14 @@ export class Lists {
     return { ...report, imported };
   }
 
-  /** A page of a list's numbers for the CSV export, after `after` (exclusive). */
+  /**
+   * A page of a list's entries for the CSV export, numbers then prefixes, each by key, after the entry `after`
+   * (`{ kind, key }`, exclusive; null: from the start). Rows are `{ kind: "number" | "prefix", key, label }`.
+   */
   exportPage(t, after, size) {
     const { list } = this.target(t);
-    return this.sql.exec("SELECT key, written, label FROM list_entries WHERE list = ? AND kind = 0 AND key > ? ORDER BY key LIMIT ?",
-      list, after, size).toArray();
+    const [kind, key] = after === null ? [-1, ""] : [KINDS.indexOf(after.kind), after.key];
+    return this.sql.exec("SELECT kind, key, label FROM list_entries WHERE list = ? AND (kind, key) > (?, ?) ORDER BY kind, key LIMIT ?",
+      list, kind, key, size).toArray().map((r) => ({ kind: KINDS[r.kind], key: r.key, label: r.label }));
   }
 }

@@ -209,6 +209,11 @@ test("Wazo users' blocklists: paths, codes, headers and JSON", async () => {
   assert.equal(r.headers.get("location"), `${server.url}${T}/users/me/blocklist/numbers/${uuid}`);
   expectError(await call("POST", `${T}/users/me/blocklist/numbers`, { key: null, headers: alice, body: { number: "+33639981234" } }), 400, "number", "duplicate_number");
   expectError(await call("POST", `${T}/users/me/blocklist/numbers`, { key: null, headers: alice, body: { number: "0639981234" } }), 400, "number", "invalid_number");
+  // The core reads a user's number by a user list's rules, as an import into it would: no zero number (an
+  // account blocklist keeps it, Kazoo's zero test).
+  expectError(await call("POST", `${T}/users/me/blocklist/numbers`, { key: null, headers: alice, body: { number: "+0000000000" } }), 400, "number", "anonymous_entry");
+  assert.equal((await call("PUT", `${T}/blacklists/robo/numbers/0000000000`)).status, 201);
+  assert.equal((await call("DELETE", `${T}/blacklists/robo/numbers/0000000000`)).status, 200);
   expectError(await call("POST", `${T}/users/me/blocklist/numbers`, { key: null, headers: alice, body: { label: "x" } }), 400, "number", "missing");
   r = await call("GET", `${T}/users/me/blocklist/numbers/${uuid}`, { key: null, headers: alice });
   assert.equal(r.status, 200);
