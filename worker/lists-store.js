@@ -609,10 +609,18 @@ export class Lists {
 
   // ---- users' blocklists (Wazo) ----
 
-  /** 404 on `user` unless the policy declares the user. */
+  /**
+   * 404 on `user` unless the user exists: the policy declares it (`accounts[].users[]`), or its list was
+   * written (by the user through a verified token, or by an admin's import). cidguard has no user directory:
+   * the platform's users (wazo-confd's) exist before their blocklists, so a verified end-user token is proof
+   * enough, and the `me` routes (the only ones a token opens) never ask this. Admin routes on a user never
+   * seen are 404, as in wazo-confd.
+   */
   requireUser(user) {
     this.currentEngine();
-    if (!this.users.has(user)) throw bad("user", "not_found", `user: no user ${JSON.stringify(user)}`);
+    if (this.users.has(user)) return;
+    if (!this.sql.exec("SELECT 1 FROM lists WHERE list = ?", `user:${user}`).toArray().length)
+      throw bad("user", "not_found", `user: no user ${JSON.stringify(user)}`);
   }
 
   userEntryRow(r, user) {
@@ -621,7 +629,6 @@ export class Lists {
 
   /** A user's entries, filtered (exact `number`, exact `label`, `search` in number or label), ordered, paged. */
   userEntries(user, { number = null, label = null, search = null, order = "number", direction = "asc", limit = null, offset = 0 }) {
-    this.requireUser(user);
     return this.searchUserEntries({ user, number, label, search, order, direction, limit, offset });
   }
 
@@ -659,7 +666,6 @@ export class Lists {
   }
 
   createUserEntry(user, body) {
-    this.requireUser(user);
     const e = this.readUserEntry(body);
     const list = `user:${user}`;
     const now = Date.now();
@@ -681,14 +687,12 @@ export class Lists {
     return this.userEntryRow(r);
   }
 
-  /** One entry: of `user`, or of any user when `user` is null (the admin's read-only view). */
+  /** One entry: of `user` (a token's), or of any user when `user` is null (the admin's read-only view). */
   getUserEntry(user, uuid) {
-    if (user !== null) this.requireUser(user);
     return this.userEntry(user, uuid);
   }
 
   updateUserEntry(user, uuid, body, ifMatch) {
-    this.requireUser(user);
     const old = this.userEntry(user, uuid);
     checkMatch(ifMatch, old.version);
     const e = this.readUserEntry(body);
@@ -703,7 +707,6 @@ export class Lists {
   }
 
   deleteUserEntry(user, uuid, ifMatch) {
-    this.requireUser(user);
     const old = this.userEntry(user, uuid);
     checkMatch(ifMatch, old.version);
     this.ctx.storage.transactionSync(() => {
@@ -741,13 +744,16 @@ export class Lists {
 
   // ---- streamed import and export ----
 
-  /** The list an import or export addresses: a blocklist (`{ blacklist }`) or a user's (`{ user }`); its country. */
-  target(t) {
+  /**
+   * The list an import or export addresses: a blocklist (`{ blacklist }`) or a user's (`{ user }`); its country.
+   * An import (`create`) into the list of a user not seen before creates it (an admin writing for the user).
+   */
+  target(t, create = false) {
     if (t.blacklist !== undefined) {
       this.blacklistRow(t.blacklist);
       return { list: `blocklist:${t.blacklist}`, country: this.listCountry(t.blacklist), user: false };
     }
-    this.requireUser(t.user);
+    if (!create) this.requireUser(t.user);
     return { list: `user:${t.user}`, country: null, user: true };
   }
 
@@ -769,7 +775,7 @@ export class Lists {
    * import's row after every batch, for `GET …/imports/{id}`.
    */
   async runImport(t, stream, { id, format, mode, totalBytes, totalLines, maxBytes, nowIso }) {
-    const { list, country, user } = this.target(t);
+    const { list, country, user } = this.target(t, true);
     if (this.sql.exec("SELECT 1 FROM imports WHERE id = ?", id).toArray().length) throw bad("import_id", "exists", `import_id: import ${JSON.stringify(id)} exists already`);
     this.sql.exec(`INSERT INTO imports (id, list, format, mode, status, processed_lines, processed_bytes, total_bytes, total_lines,
       imported, problem_count, problems, created_at) VALUES (?, ?, ?, ?, 'running', 0, 0, ?, ?, 0, 0, '[]', ?)`,
