@@ -86,18 +86,21 @@ async function importRoute(request, env, url, store, target) {
 
 const csvField = (s) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
-/** Streams a list's numbers as CSV (`number,label`, by key), a page of rows at a time. */
+/**
+ * Streams a list's entries as CSV, a page of rows at a time: `number,label,kind`, the numbers then the prefixes
+ * (kind `prefix`, the prefix in the number column), each by key; it imports again as is.
+ */
 async function exportRoute(store, target, name) {
   await op(store, "target", target);
   const enc = new TextEncoder();
-  let after = "";
+  let after = null;
   const body = new ReadableStream({
-    start(c) { c.enqueue(enc.encode("number,label\n")); },
+    start(c) { c.enqueue(enc.encode("number,label,kind\n")); },
     async pull(c) {
       const rows = await op(store, "exportPage", target, after, 5000);
       if (!rows.length) return c.close();
-      after = rows[rows.length - 1].key;
-      c.enqueue(enc.encode(rows.map((r) => `${r.key},${r.label === null ? "" : csvField(r.label)}\n`).join("")));
+      after = rows[rows.length - 1];
+      c.enqueue(enc.encode(rows.map((r) => `${r.key},${r.label === null ? "" : csvField(r.label)},${r.kind}\n`).join("")));
     },
   });
   return new Response(body, { headers: { "content-type": "text/csv; charset=utf-8", ...NO_STORE,
@@ -374,7 +377,7 @@ export async function usersRoute(request, env, url, tenant, segs, store) {
         return json({ items: items.map((e) => wazoItem(e, base, false, tenant)), total });
       }
       onlyParams(url);
-      const e = await op(store, "createUserEntry", user, await readJson(request, { field: "body" }), crypto.randomUUID());
+      const e = await op(store, "createUserEntry", user, await readJson(request, { field: "body" }));
       return json(wazoItem(e, base, false, tenant), 201, { location: `${base}/users/me/blocklist/numbers/${e.uuid}`, etag: etag(e.version) });
     }
     onlyParams(url);

@@ -12,7 +12,7 @@ export const LISTS_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS list_entries (
      list TEXT NOT NULL, kind INTEGER NOT NULL, key TEXT NOT NULL, written TEXT NOT NULL, label TEXT, uuid TEXT,
      version INTEGER NOT NULL, PRIMARY KEY (list, kind, key)) WITHOUT ROWID`,
-  // Entry ids: random UUIDs when created through the API; ids of migrated documents are unique per user only.
+  // Entry ids: UUIDv7 when created through the API or an import; ids of migrated documents are unique per user only.
   `CREATE INDEX IF NOT EXISTS list_entries_uuid ON list_entries (uuid) WHERE uuid IS NOT NULL`,
   `CREATE TABLE IF NOT EXISTS lists (list TEXT PRIMARY KEY, entries INTEGER NOT NULL, version INTEGER NOT NULL) WITHOUT ROWID`,
   `CREATE TABLE IF NOT EXISTS blacklists (
@@ -25,9 +25,12 @@ export const LISTS_SCHEMA = [
      processed_lines INTEGER NOT NULL, processed_bytes INTEGER NOT NULL, total_bytes INTEGER, total_lines INTEGER,
      imported INTEGER NOT NULL, problem_count INTEGER NOT NULL, problems TEXT NOT NULL, created_at TEXT NOT NULL,
      finished_at TEXT)`,
-  `CREATE TABLE IF NOT EXISTS import_rows (
-     import TEXT NOT NULL, key TEXT NOT NULL, line INTEGER NOT NULL, written TEXT NOT NULL, label TEXT,
-     PRIMARY KEY (import, key)) WITHOUT ROWID`,
+  // An import's lines while it runs (numbers and prefixes; emptied when it ends). `import_rows`, its former
+  // shape without `kind`, only ever held rows during an import.
+  "DROP TABLE IF EXISTS import_rows",
+  `CREATE TABLE IF NOT EXISTS import_staging (
+     import TEXT NOT NULL, kind INTEGER NOT NULL, key TEXT NOT NULL, line INTEGER NOT NULL, written TEXT NOT NULL,
+     label TEXT, PRIMARY KEY (import, kind, key)) WITHOUT ROWID`,
 ];
 
 export const KINDS = ["number", "prefix"];
@@ -53,7 +56,16 @@ function readLabel(v, field) {
   return v;
 }
 /** Lines handed to the core's import parser per call, and rows inserted per statement batch. */
-const IMPORT_BATCH = 2000;
+const IMPORT_BATCH = 5000;
+
+/**
+ * A new entry uuid, as SQL: a UUIDv7 (RFC 9562 §5.7) of the time `?` (ms; bound twice), with the row counter
+ * `counter` (an SQL expression) as its dedicated counter (§6.2, method 1: 26 bits, 12 in rand_a and 14 in rand_b)
+ * and 48 random bits. Time-ordered ids make an import of a million entries append to the uuid index instead of
+ * inserting at a million random places (measured: 27 s → 3 s for 1M user entries under wrangler dev).
+ */
+const uuidSql = (counter) =>
+  `printf('%08x-%04x-7%03x-%04x-%012x', ? >> 16, ? & 65535, ((${counter}) >> 14) & 4095, 32768 | ((${counter}) & 16383), random() & 281474976710655)`;
 /** Problems an import keeps (the rest are counted). */
 const MAX_PROBLEMS = 100;
 /** Longest import line kept in memory while looking for its end (longer lines are a problem of that line). */
@@ -366,10 +378,13 @@ export class Lists {
     return this.countries.get(id) ?? null;
   }
 
-  /** Normalises one number (country null: +E.164 only) or prefix; errors name `field`. */
-  normalise(kind, value, country, field) {
+  /**
+   * Normalises one number (country null: +E.164 only) or prefix; errors name `field`. `list` is the kind of list
+   * ("blocklist" or "user"): the core reads the number by that list's rules, as an import of the list would.
+   */
+  normalise(kind, value, country, field, list = "blocklist") {
     try {
-      return kind === "prefix" ? core().normalizePrefix(value).e164_prefix : core().normalizeEntry(value, country).e164;
+      return kind === "prefix" ? core().normalizePrefix(value).e164_prefix : core().normalizeEntry(value, country, list).e164;
     } catch (e) {
       throw bad(field, e.code ?? "invalid", `${field}: ${String(e.message).replace(/^(number|prefix): /, "")}`);
     }
@@ -594,10 +609,18 @@ export class Lists {
 
   // ---- users' blocklists (Wazo) ----
 
-  /** 404 on `user` unless the policy declares the user. */
+  /**
+   * 404 on `user` unless the user exists: the policy declares it (`accounts[].users[]`), or its list was
+   * written (by the user through a verified token, or by an admin's import). cidguard has no user directory:
+   * the platform's users (wazo-confd's) exist before their blocklists, so a verified end-user token is proof
+   * enough, and the `me` routes (the only ones a token opens) never ask this. Admin routes on a user never
+   * seen are 404, as in wazo-confd.
+   */
   requireUser(user) {
     this.currentEngine();
-    if (!this.users.has(user)) throw bad("user", "not_found", `user: no user ${JSON.stringify(user)}`);
+    if (this.users.has(user)) return;
+    if (!this.sql.exec("SELECT 1 FROM lists WHERE list = ?", `user:${user}`).toArray().length)
+      throw bad("user", "not_found", `user: no user ${JSON.stringify(user)}`);
   }
 
   userEntryRow(r, user) {
@@ -606,7 +629,6 @@ export class Lists {
 
   /** A user's entries, filtered (exact `number`, exact `label`, `search` in number or label), ordered, paged. */
   userEntries(user, { number = null, label = null, search = null, order = "number", direction = "asc", limit = null, offset = 0 }) {
-    this.requireUser(user);
     return this.searchUserEntries({ user, number, label, search, order, direction, limit, offset });
   }
 
@@ -630,7 +652,7 @@ export class Lists {
   wazoNumber(number, field) {
     if (typeof number !== "string" || !/^\+[0-9]{1,127}$/.test(number))
       throw bad(field, "invalid_number", `${field}: Invalid E.164 phone number (write + and the digits, e.g. +33639981234)`);
-    return this.normalise("number", number, null, field);
+    return this.normalise("number", number, null, field, "user");
   }
 
   /** Reads Wazo's `{number, label}` body (both for a create; for an update, number is required too). */
@@ -643,10 +665,11 @@ export class Lists {
     return { key: this.wazoNumber(body.number, "number"), number: body.number, label: readLabel(body.label, "label") };
   }
 
-  createUserEntry(user, body, uuid) {
-    this.requireUser(user);
+  createUserEntry(user, body) {
     const e = this.readUserEntry(body);
     const list = `user:${user}`;
+    const now = Date.now();
+    const uuid = this.sql.exec(`SELECT ${uuidSql("0")} AS u`, now, now).one().u;
     return this.ctx.storage.transactionSync(() => {
       const dup = this.entry(list, "number", e.key);
       if (dup) throw bad("number", "duplicate_number", `number: ${e.key} is already on this blocklist`);
@@ -664,14 +687,12 @@ export class Lists {
     return this.userEntryRow(r);
   }
 
-  /** One entry: of `user`, or of any user when `user` is null (the admin's read-only view). */
+  /** One entry: of `user` (a token's), or of any user when `user` is null (the admin's read-only view). */
   getUserEntry(user, uuid) {
-    if (user !== null) this.requireUser(user);
     return this.userEntry(user, uuid);
   }
 
   updateUserEntry(user, uuid, body, ifMatch) {
-    this.requireUser(user);
     const old = this.userEntry(user, uuid);
     checkMatch(ifMatch, old.version);
     const e = this.readUserEntry(body);
@@ -686,7 +707,6 @@ export class Lists {
   }
 
   deleteUserEntry(user, uuid, ifMatch) {
-    this.requireUser(user);
     const old = this.userEntry(user, uuid);
     checkMatch(ifMatch, old.version);
     this.ctx.storage.transactionSync(() => {
@@ -724,13 +744,16 @@ export class Lists {
 
   // ---- streamed import and export ----
 
-  /** The list an import or export addresses: a blocklist (`{ blacklist }`) or a user's (`{ user }`); its country. */
-  target(t) {
+  /**
+   * The list an import or export addresses: a blocklist (`{ blacklist }`) or a user's (`{ user }`); its country.
+   * An import (`create`) into the list of a user not seen before creates it (an admin writing for the user).
+   */
+  target(t, create = false) {
     if (t.blacklist !== undefined) {
       this.blacklistRow(t.blacklist);
       return { list: `blocklist:${t.blacklist}`, country: this.listCountry(t.blacklist), user: false };
     }
-    this.requireUser(t.user);
+    if (!create) this.requireUser(t.user);
     return { list: `user:${t.user}`, country: null, user: true };
   }
 
@@ -752,7 +775,7 @@ export class Lists {
    * import's row after every batch, for `GET …/imports/{id}`.
    */
   async runImport(t, stream, { id, format, mode, totalBytes, totalLines, maxBytes, nowIso }) {
-    const { list, country, user } = this.target(t);
+    const { list, country, user } = this.target(t, true);
     if (this.sql.exec("SELECT 1 FROM imports WHERE id = ?", id).toArray().length) throw bad("import_id", "exists", `import_id: import ${JSON.stringify(id)} exists already`);
     this.sql.exec(`INSERT INTO imports (id, list, format, mode, status, processed_lines, processed_bytes, total_bytes, total_lines,
       imported, problem_count, problems, created_at) VALUES (?, ?, ?, ?, 'running', 0, 0, ?, ?, 0, 0, '[]', ?)`,
@@ -768,7 +791,7 @@ export class Lists {
     const progress = () => this.sql.exec("UPDATE imports SET processed_lines = ?, processed_bytes = ?, problem_count = ?, problems = ? WHERE id = ?",
       lineNo, bytes, count, JSON.stringify(problems), id);
     const finish = (status) => {
-      this.sql.exec("DELETE FROM import_rows WHERE import = ?", id);
+      this.sql.exec("DELETE FROM import_staging WHERE import = ?", id);
       this.sql.exec("UPDATE imports SET status = ?, finished_at = ?, processed_lines = ?, processed_bytes = ?, problem_count = ?, problems = ? WHERE id = ?",
         status, new Date().toISOString(), lineNo, bytes, count, JSON.stringify(problems), id);
       return this.importReport(id);
@@ -783,22 +806,17 @@ export class Lists {
       if (!batch.length) return;
       const out = core().parseImport({ format, header, country, list: user ? "user" : "blocklist", first_line: first }, batch);
       for (const p of out.problems) note(p);
-      // One statement per batch (the batch as one JSON parameter); a repeat inside the batch is caught here, a
-      // repeat of an earlier batch by the staging table's key (then looked up, a rare path).
-      const seen = new Map();
-      const fresh = [];
-      for (const e of out.entries) {
-        const at = seen.get(e.e164);
-        if (at !== undefined) note({ line: e.line, field: "number", code: "duplicate_number", message: `line ${e.line}: ${e.e164} is already on line ${at}` });
-        else { seen.set(e.e164, e.line); fresh.push([e.e164, e.line, e.written, e.label]); }
-      }
-      const w = this.sql.exec(`INSERT INTO import_rows (import, key, line, written, label)
-        SELECT ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
-        FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`, id, JSON.stringify(fresh));
-      if (w.rowsWritten < fresh.length) {
-        for (const [key, line] of fresh) {
-          const at = this.sql.exec("SELECT line FROM import_rows WHERE import = ? AND key = ?", id, key).one().line;
-          if (at !== line) note({ line, field: "number", code: "duplicate_number", message: `line ${line}: ${key} is already on line ${at}` });
+      // One statement per batch (the batch as one JSON parameter). A number repeated in the file, in this batch or
+      // an earlier one, is refused by the staging table's key; only then are the batch's lines looked up (rare).
+      const rows = out.entries.map((e) => [KINDS.indexOf(e.kind), e.e164, e.line, e.written, e.label]);
+      const w = this.sql.exec(`INSERT INTO import_staging (import, kind, key, line, written, label)
+        SELECT ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'),
+          json_extract(value, '$[4]')
+        FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`, id, JSON.stringify(rows));
+      if (w.rowsWritten < rows.length) {
+        for (const [kind, key, line] of rows) {
+          const at = this.sql.exec("SELECT line FROM import_staging WHERE import = ? AND kind = ? AND key = ?", id, kind, key).one().line;
+          if (at !== line) note({ line, field: "number", code: "duplicate_number", message: `line ${line}: ${kind ? "prefix " : ""}${key} is already on line ${at}` });
         }
       }
       first += batch.length;
@@ -859,13 +877,18 @@ export class Lists {
     flush();
     if (count > 0 && mode === "all")
       throw fault("body", "invalid_lines", `body: ${count} line${count > 1 ? "s" : ""} cannot be imported; nothing was imported (first ${problems.length} listed in import.problems)`);
-    const uuid = user ? "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))" : "NULL";
     const imported = this.ctx.storage.transactionSync(() => {
-      this.sql.exec(`INSERT INTO list_entries (list, kind, key, written, label, uuid, version)
-        SELECT ?, 0, key, written, label, ${uuid}, 1 FROM import_rows WHERE import = ? ORDER BY key
+      // New user entries get time-ordered uuids numbered in key order (existing entries keep theirs).
+      const now = Date.now();
+      if (user) this.sql.exec(`INSERT INTO list_entries (list, kind, key, written, label, uuid, version)
+        SELECT ?, 0, key, written, label, ${uuidSql("n")}, 1
+        FROM (SELECT key, written, label, row_number() OVER (ORDER BY key) AS n FROM import_staging WHERE import = ? AND kind = 0) ORDER BY key
+        ON CONFLICT (list, kind, key) DO UPDATE SET written = excluded.written, label = excluded.label, version = version + 1`, list, now, now, id);
+      else this.sql.exec(`INSERT INTO list_entries (list, kind, key, written, label, uuid, version)
+        SELECT ?, kind, key, written, label, NULL, 1 FROM import_staging WHERE import = ? ORDER BY kind, key
         ON CONFLICT (list, kind, key) DO UPDATE SET written = excluded.written, label = excluded.label, version = version + 1`, list, id);
       this.recount(list);
-      const n = this.sql.exec("SELECT COUNT(*) AS n FROM import_rows WHERE import = ?", id).one().n;
+      const n = this.sql.exec("SELECT COUNT(*) AS n FROM import_staging WHERE import = ?", id).one().n;
       this.sql.exec("UPDATE imports SET imported = ? WHERE id = ?", n, id);
       return n;
     });
@@ -873,10 +896,14 @@ export class Lists {
     return { ...report, imported };
   }
 
-  /** A page of a list's numbers for the CSV export, after `after` (exclusive). */
+  /**
+   * A page of a list's entries for the CSV export, numbers then prefixes, each by key, after the entry `after`
+   * (`{ kind, key }`, exclusive; null: from the start). Rows are `{ kind: "number" | "prefix", key, label }`.
+   */
   exportPage(t, after, size) {
     const { list } = this.target(t);
-    return this.sql.exec("SELECT key, written, label FROM list_entries WHERE list = ? AND kind = 0 AND key > ? ORDER BY key LIMIT ?",
-      list, after, size).toArray();
+    const [kind, key] = after === null ? [-1, ""] : [KINDS.indexOf(after.kind), after.key];
+    return this.sql.exec("SELECT kind, key, label FROM list_entries WHERE list = ? AND (kind, key) > (?, ?) ORDER BY kind, key LIMIT ?",
+      list, kind, key, size).toArray().map((r) => ({ kind: KINDS[r.kind], key: r.key, label: r.label }));
   }
 }

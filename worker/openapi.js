@@ -382,8 +382,8 @@ const WAZO_LIST = [
 ];
 const IMPORT = {
   bodyContent: {
-    "text/csv": { schema: str("A header row (`number` or `number,label`), then one number per line.") },
-    "application/x-ndjson": { schema: str("One `{\"number\", \"label\"}` object per line.") },
+    "text/csv": { schema: str("A header row (`number`, optionally `label` and `kind`), then one entry per line; `kind` is `number` (default) or `prefix`.") },
+    "application/x-ndjson": { schema: str("One `{\"number\", \"label\", \"kind\"}` object per line.") },
   },
   query: [queryString("format", "Overrides the Content-Type.", { enum: ["csv", "ndjson"] }),
     queryString("mode", "`all` (default): any problem imports nothing (400 `invalid_lines`); `partial`: the valid lines.",
@@ -394,7 +394,7 @@ const IMPORT = {
   description: "Streamed: the worker never holds the body. Problems are reported with their line, field and code " +
     "(the first 100, then a count; docs/blocklists.md).",
 };
-const EXPORT = { content: { "text/csv": { schema: str("`number,label` lines, by key; imports again as is.") } } };
+const EXPORT = { content: { "text/csv": { schema: str("`number,label,kind` lines: the numbers then the prefixes, each by key; imports again as is.") } } };
 
 const paths = {
   "/healthz": {

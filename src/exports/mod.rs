@@ -153,15 +153,23 @@ pub fn normalize_many(args: &[Value]) -> Exported {
     json::<_, Error>(Ok(results.into_iter().map(crate::phone::Normalization::from).collect::<Vec<_>>()))
 }
 
-/// `normalizeEntry(number, country | null)`: a list entry, checked and normalised.
+/// `normalizeEntry(number, country | null, list?)`: a list entry, checked and normalised for its kind of list
+/// (`"blocklist"`, the default, or `"user"`: the rules an import applies, `parseImport`'s `list`).
 pub fn normalize_entry(args: &[Value]) -> Exported {
+    use crate::screening::import::{normalize_for, Target};
     let country = match args.get(1) {
         None | Some(Value::Null) => None,
         Some(v) => Some(v.as_str().ok_or_else(|| {
             Error::new("country", "invalid_type", "expected an ISO 3166 alpha-2 country or null")
         })?),
     };
-    json(crate::screening::lists::normalize_entry(arg_str(args, 0, "number")?, country))
+    let list = match args.get(2) {
+        None | Some(Value::Null) => Target::Blocklist,
+        Some(v) => Target::deserialize(v).map_err(|_| {
+            Error::new("list", "unknown_value", "expected \"blocklist\" or \"user\" (or null)")
+        })?,
+    };
+    json(normalize_for(arg_str(args, 0, "number")?, country, list))
 }
 
 /// `identityX5u(identity)`: the certificate URL of a STIR `Identity` header, or null (never an error for a

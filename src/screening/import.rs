@@ -2,15 +2,18 @@
 //! normalised list entry or a problem naming its line, field and code. Storage streams the body and hands
 //! the lines over in batches; nothing here holds more than one batch.
 //!
-//! - CSV: the header names the columns, `number` (required) and `label` (optional), in any order; fields are
-//!   separated by commas and may be double-quoted (`""` inside quotes is a quote); a quoted field cannot span
-//!   lines. An empty `label` is no label.
-//! - NDJSON: one JSON object per line, `{"number": "+33…", "label": "…"}`.
+//! - CSV: the header names the columns, `number` (required), `label` and `kind` (optional), in any order;
+//!   fields are separated by commas and may be double-quoted (`""` inside quotes is a quote); a quoted field
+//!   cannot span lines. An empty `label` is no label. `kind` is `number` (the default, also when empty) or
+//!   `prefix` (the `number` column then holds a prefix such as `+1900`), so an export of a list with its
+//!   prefixes imports again as is.
+//! - NDJSON: one JSON object per line, `{"number": "+33…", "label": "…", "kind": "number"}`.
 //! - Blank lines are skipped. A line longer than [`MAX_LINE`] bytes, holding a NUL byte, or with more fields
 //!   than the header is a problem of that line, as is a malformed or duplicate-free number.
 
 use crate::error::Error;
-use crate::screening::lists::{normalize_checked, ListKind};
+use crate::screening::lists::{normalize_checked, parse_prefix, ListKind, NormalizedEntry};
+use crate::screening::lookup::Kind;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -37,6 +40,22 @@ pub enum Target {
     User,
 }
 
+impl Target {
+    fn kind(self) -> ListKind {
+        match self {
+            Target::Blocklist => ListKind::Blocklist,
+            Target::User => ListKind::User,
+        }
+    }
+}
+
+/// One number for a list of this kind, read exactly as an import line's number is (country checked first):
+/// the single-entry routes use it, so a user's list refuses a national or zero number however it is written.
+pub fn normalize_for(number: &str, country: Option<&str>, list: Target) -> Result<NormalizedEntry, Error> {
+    let country = country.map(crate::policy::check_country).transpose()?;
+    normalize_checked(number, country.as_deref(), list.kind())
+}
+
 /// What the parser needs to know: the format, the CSV header line, the country national numbers are read
 /// with (null: +E.164 only), the kind of list (default: an account blocklist) and the number of the first line
 /// of the batch.
@@ -57,6 +76,8 @@ pub struct Options {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Entry {
     pub line: u64,
+    /// A number, or a prefix (whose `e164` is the normalised prefix).
+    pub kind: Kind,
     pub e164: String,
     /// The number as written.
     pub written: String,
@@ -84,22 +105,27 @@ pub struct Batch {
 enum Column {
     Number,
     Label,
+    Kind,
 }
 
-/// Reads the CSV header: `number` and optionally `label`, each once, nothing else.
+/// Reads the CSV header: `number` and optionally `label` and `kind`, each once, nothing else.
 fn read_header(header: &str) -> Result<Vec<Column>, Error> {
     let bad = |code: &str, message: String| Error::new("header", code, message);
     let header = header.strip_prefix('\u{feff}').unwrap_or(header);
-    let fields = split_csv(header, 3).map_err(|(code, m)| bad(code, m))?;
+    let fields = split_csv(header, 4).map_err(|(code, m)| bad(code, m))?;
     let mut columns = Vec::new();
     for f in fields {
         let column = match f.trim().to_ascii_lowercase().as_str() {
             "number" => Column::Number,
             "label" => Column::Label,
+            "kind" => Column::Kind,
             other => {
                 return Err(bad(
                     "unknown_column",
-                    format!("unknown column {:?}: the header is number or number,label", truncate(other)),
+                    format!(
+                        "unknown column {:?}: the header is number, optionally label and kind",
+                        truncate(other)
+                    ),
                 ))
             }
         };
@@ -197,7 +223,7 @@ pub fn parse(options: &Options, lines: &[String]) -> Result<Batch, Error> {
             Some(columns) => read_csv(text, columns),
             None => read_ndjson(text),
         };
-        let (number, label) = match read {
+        let Read { number, label, kind } = match read {
             Ok(v) => v,
             Err((field, code, message)) => {
                 batch.problems.push(problem(field, code, message));
@@ -214,12 +240,22 @@ pub fn parse(options: &Options, lines: &[String]) -> Result<Batch, Error> {
                 continue;
             }
         }
-        let kind = match options.list {
-            Target::Blocklist => ListKind::Blocklist,
-            Target::User => ListKind::User,
+        let key = match kind {
+            Kind::Number => {
+                normalize_checked(&number, country.as_deref(), options.list.kind()).map(|n| n.e164)
+            }
+            Kind::Prefix if options.list == Target::User => {
+                batch.problems.push(problem(
+                    "kind",
+                    "not_allowed",
+                    "a user's blocklist holds numbers, not prefixes".into(),
+                ));
+                continue;
+            }
+            Kind::Prefix => parse_prefix(&number).map(|k| k.to_string()),
         };
-        match normalize_checked(&number, country.as_deref(), kind) {
-            Ok(n) => batch.entries.push(Entry { line, e164: n.e164, written: number, label }),
+        match key {
+            Ok(e164) => batch.entries.push(Entry { line, kind, e164, written: number, label }),
             Err(e) => batch.problems.push(problem("number", &e.code, e.message)),
         }
     }
@@ -228,7 +264,25 @@ pub fn parse(options: &Options, lines: &[String]) -> Result<Batch, Error> {
 
 type LineError = (&'static str, &'static str, String);
 
-fn read_csv(text: &str, columns: &[Column]) -> Result<(String, Option<String>), LineError> {
+/// What one line holds.
+struct Read {
+    number: String,
+    label: Option<String>,
+    kind: Kind,
+}
+
+/// A line's `kind`: `number` (also when empty or absent) or `prefix`.
+fn read_kind(v: Option<&str>) -> Result<Kind, LineError> {
+    match v.map(str::trim) {
+        None | Some("") | Some("number") => Ok(Kind::Number),
+        Some("prefix") => Ok(Kind::Prefix),
+        Some(other) => {
+            Err(("kind", "unknown_value", format!("kind {:?}: expected number or prefix", truncate(other))))
+        }
+    }
+}
+
+fn read_csv(text: &str, columns: &[Column]) -> Result<Read, LineError> {
     let fields = split_csv(text, columns.len()).map_err(|(code, m)| ("line", code, m))?;
     if fields.len() < columns.len() && !(fields.len() == 1 && columns[0] == Column::Number) {
         return Err((
@@ -239,26 +293,28 @@ fn read_csv(text: &str, columns: &[Column]) -> Result<(String, Option<String>), 
     }
     let mut number = None;
     let mut label = None;
+    let mut kind = None;
     for (c, f) in columns.iter().zip(fields) {
         match c {
             Column::Number => number = Some(f),
             Column::Label => label = Some(f).filter(|l| !l.is_empty()),
+            Column::Kind => kind = Some(f),
         }
     }
-    Ok((number.unwrap_or_default(), label))
+    Ok(Read { number: number.unwrap_or_default(), label, kind: read_kind(kind.as_deref())? })
 }
 
-fn read_ndjson(text: &str) -> Result<(String, Option<String>), LineError> {
+fn read_ndjson(text: &str) -> Result<Read, LineError> {
     let v: Value = serde_json::from_str(text)
         .map_err(|e| ("line", "malformed_json", format!("malformed JSON ({e})")))?;
     let Value::Object(o) = v else {
         return Err(("line", "invalid_type", "expected a JSON object {\"number\", \"label\"}".into()));
     };
-    if let Some(k) = o.keys().find(|k| *k != "number" && *k != "label") {
+    if let Some(k) = o.keys().find(|k| !["number", "label", "kind"].contains(&k.as_str())) {
         return Err((
             "line",
             "unknown_key",
-            format!("unknown key {:?}: expected number, label", truncate(k)),
+            format!("unknown key {:?}: expected number, label, kind", truncate(k)),
         ));
     }
     let number = match o.get("number") {
@@ -274,7 +330,12 @@ fn read_ndjson(text: &str) -> Result<(String, Option<String>), LineError> {
         Some(Value::String(s)) => Some(s.clone()),
         Some(_) => return Err(("label", "invalid_type", "label must be a string or null".into())),
     };
-    Ok((number, label))
+    let kind = match o.get("kind") {
+        None | Some(Value::Null) => Kind::Number,
+        Some(Value::String(k)) => read_kind(Some(k))?,
+        Some(_) => return Err(("kind", "invalid_type", "kind must be \"number\" or \"prefix\"".into())),
+    };
+    Ok(Read { number, label, kind })
 }
 
 #[cfg(test)]

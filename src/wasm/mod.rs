@@ -374,13 +374,16 @@ pub fn decide(
     out(exports::decide(&args(&[("policy", &policy), ("event", &event)])?))
 }
 
-/// Checks and normalises a list entry, reading national formats with `country` (null: +E.164 only).
+/// Checks and normalises a list entry, reading national formats with `country` (null: +E.164 only), by the
+/// rules of its kind of list (`"blocklist"`, the default, or `"user"`: +E.164 only, no zero number).
 #[wasm_bindgen(js_name = normalizeEntry, unchecked_return_type = "NormalizedEntry")]
 pub fn normalize_entry(
     #[wasm_bindgen(unchecked_param_type = "string")] number: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string | null")] country: JsValue,
+    list: Option<JsValue>,
 ) -> Result<JsValue, js_sys::Error> {
-    out(exports::normalize_entry(&args(&[("number", &number), ("country", &country)])?))
+    let list = list.unwrap_or(JsValue::NULL);
+    out(exports::normalize_entry(&args(&[("number", &number), ("country", &country), ("list", &list)])?))
 }
 
 /// The certificate URL of a STIR `Identity` header (the PASSporT's `x5u`, else `info`), or null: what the
@@ -500,7 +503,7 @@ export interface ListRow { list: string; kind: "number" | "prefix"; e164: string
 export interface LookupKeys { lists: string[]; caller: string | null; keys: string[]; }
 /** How `parseImport` reads a batch of lines. */
 export interface ImportOptions { format: "csv" | "ndjson"; header?: string | null; country?: string | null; list?: "blocklist" | "user"; first_line: number; }
-export interface ImportBatch { entries: Array<{ line: number; e164: string; written: string; label: string | null }>; problems: Array<{ line: number; field: string; code: string; message: string }>; }
+export interface ImportBatch { entries: Array<{ line: number; kind: "number" | "prefix"; e164: string; written: string; label: string | null }>; problems: Array<{ line: number; field: string; code: string; message: string }>; }
 /** A policy document split into settings and rows. */
 export interface SplitPolicy { settings: PolicyInput; rows: ListRow[]; replaced: string[]; }
 "#;

@@ -121,26 +121,50 @@ test("NDJSON into a user's list: Wazo entries with uuids, found by the lookup", 
   const r = await call("POST", `${T}/users/u-1/blocklist/import`, { raw: lines.join("\n"), type: "application/x-ndjson" });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.imported, 500);
-  const list = await call("GET", `${T}/users/u-1/blocklist/numbers?limit=2`);
+  const list = await call("GET", `${T}/users/u-1/blocklist/numbers`);
   assert.equal(list.json.total, 500);
-  assert.match(list.json.items[0].uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  // UUIDv7 (RFC 9562): the import's time, then a counter in key order, then random bits; distinct.
+  const uuids = list.json.items.map((i) => i.uuid);
+  for (const u of uuids) assert.match(u, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(new Set(uuids).size, 500);
+  assert.deepEqual([...uuids].sort(), uuids, "in key order, the uuids increase");
+  const ms = parseInt(uuids[0].replace(/-/g, "").slice(0, 12), 16);
+  assert.ok(Math.abs(ms - Date.now()) < 120_000, `the uuid's time ${new Date(ms).toISOString()}`);
   const head = await fetch(`${server.url}${T}/users/u-1/blocklist/numbers?number_exact=${encodeURIComponent(JSON.parse(lines[7]).number)}`,
     { method: "HEAD", headers: { authorization: `Bearer ${KEY}` } });
   assert.equal(head.status, 204);
   assert.equal(head.headers.get("wazo-blocklist-number-label"), "n7");
 });
 
-test("the CSV export streams the list back, and imports again as is", async () => {
-  const r = await fetch(`${server.url}${T}/blacklists/feed/export`, { headers: { authorization: `Bearer ${KEY}` } });
+const exported = async (path) => {
+  const r = await fetch(`${server.url}${T}/${path}/export`, { headers: { authorization: `Bearer ${KEY}` } });
   assert.equal(r.status, 200);
   assert.match(r.headers.get("content-type"), /^text\/csv/);
-  const text = await r.text();
+  return r.text();
+};
+
+test("the CSV export streams the list back, prefixes included, and imports again as is", async () => {
+  for (const p of ["+1900", "+4470"]) assert.equal((await call("PUT", `${T}/blacklists/feed/prefixes/${encodeURIComponent(p)}`, { body: { data: { name: `p ${p}` } } })).status, 201);
+  const text = await exported("blacklists/feed");
   const rows = text.trimEnd().split("\n");
-  assert.equal(rows[0], "number,label");
-  assert.equal(rows.length - 1, await total());
-  assert.ok(rows.includes("+33610012345,feed 12345"), rows.slice(0, 3).join("|"));
+  assert.equal(rows[0], "number,label,kind");
+  assert.equal(rows.length - 1, (await total()) + 2);
+  assert.ok(rows.includes("+33610012345,feed 12345,number"), rows.slice(0, 3).join("|"));
+  assert.deepEqual(rows.slice(-2), ["+1900,p +1900,prefix", "+4470,p +4470,prefix"], "the prefixes follow the numbers");
+  // Round trip: into the same list (nothing changes) and into a fresh list (the same export).
   const again = await call("POST", `${T}/blacklists/feed/import`, { raw: text, type: "text/csv" });
   assert.equal(again.status, 200, again.text);
   assert.equal(again.json.imported, rows.length - 1);
-  assert.equal(await total(), rows.length - 1);
+  assert.equal(await exported("blacklists/feed"), text);
+  assert.equal((await call("PUT", `${T}/blacklists`, { body: { data: { id: "copy", name: "Copy", country: "FR" } } })).status, 201);
+  const copy = await call("POST", `${T}/blacklists/copy/import`, { raw: text, type: "text/csv" });
+  assert.equal(copy.status, 200, copy.text);
+  assert.equal(await exported("blacklists/copy"), text);
+  assert.equal((await call("GET", `${T}/blacklists/copy/prefixes/${encodeURIComponent("+1900")}`)).json.data.name, "p +1900");
+  // A user's list exports its numbers; a prefix line into it is a problem of that line.
+  const user = await exported("users/u-1/blocklist");
+  assert.equal(user.split("\n")[1].endsWith(",number"), true);
+  const bad = await call("POST", `${T}/users/u-1/blocklist/import`, { raw: "number,kind\n+1900,prefix\n", type: "text/csv" });
+  assert.equal(bad.status, 400, bad.text);
+  assert.deepEqual(bad.json.error.import.problems.map((p) => [p.line, p.field, p.code]), [[2, "kind", "not_allowed"]]);
 });

@@ -204,11 +204,16 @@ test("Wazo users' blocklists: paths, codes, headers and JSON", async () => {
   r = await call("POST", `${T}/users/me/blocklist/numbers`, { key: null, headers: alice, body: { number: "+33639981234", label: "Ex" } });
   assert.equal(r.status, 201, r.text);
   const { uuid } = r.json;
-  assert.match(uuid, /^[0-9a-f-]{36}$/);
+  assert.match(uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   assert.deepEqual(r.json, { uuid, number: "+33639981234", label: "Ex", links: [{ rel: "user_me_blocklist_numbers", href: `${server.url}${T}/users/me/blocklist/numbers/${uuid}` }] });
   assert.equal(r.headers.get("location"), `${server.url}${T}/users/me/blocklist/numbers/${uuid}`);
   expectError(await call("POST", `${T}/users/me/blocklist/numbers`, { key: null, headers: alice, body: { number: "+33639981234" } }), 400, "number", "duplicate_number");
   expectError(await call("POST", `${T}/users/me/blocklist/numbers`, { key: null, headers: alice, body: { number: "0639981234" } }), 400, "number", "invalid_number");
+  // The core reads a user's number by a user list's rules, as an import into it would: no zero number (an
+  // account blocklist keeps it, Kazoo's zero test).
+  expectError(await call("POST", `${T}/users/me/blocklist/numbers`, { key: null, headers: alice, body: { number: "+0000000000" } }), 400, "number", "anonymous_entry");
+  assert.equal((await call("PUT", `${T}/blacklists/robo/numbers/0000000000`)).status, 201);
+  assert.equal((await call("DELETE", `${T}/blacklists/robo/numbers/0000000000`)).status, 200);
   expectError(await call("POST", `${T}/users/me/blocklist/numbers`, { key: null, headers: alice, body: { label: "x" } }), 400, "number", "missing");
   r = await call("GET", `${T}/users/me/blocklist/numbers/${uuid}`, { key: null, headers: alice });
   assert.equal(r.status, 200);
@@ -266,8 +271,36 @@ test("a user can neither read, change nor detect another user's entries", async 
   // Alice's entry is unchanged.
   const r = await call("GET", `${T}/users/me/blocklist/numbers/${mine}`, { key: null, headers: alice });
   assert.equal(r.json.label, "secret");
-  // An unknown user has no list.
-  expectError(await call("GET", `${T}/users/me/blocklist/numbers`, { key: null, headers: await me("u-nobody") }), 404, "user", "not_found");
+});
+
+test("users the policy does not declare: a verified token or an admin's import brings their list into being", async () => {
+  const nina = await me("u-nina"); // a platform user cidguard has never seen
+  // Admin routes on a user never seen are 404, as in wazo-confd.
+  expectError(await call("GET", `${T}/users/u-nina/blocklist/numbers`), 404, "user", "not_found");
+  assert.equal((await fetch(`${server.url}${T}/users/u-nina/blocklist/numbers?number_exact=%2B33639981234`, { method: "HEAD", headers: { authorization: `Bearer ${KEYS.acme}` } })).status, 404);
+  // The token is the platform's word that the user exists: an empty list, then her first entry.
+  let r = await call("GET", `${T}/users/me/blocklist/numbers`, { key: null, headers: nina });
+  assert.deepEqual(r.json, { items: [], total: 0 });
+  r = await call("POST", `${T}/users/me/blocklist/numbers`, { key: null, headers: nina, body: { number: "+33639981234", label: "nina's" } });
+  assert.equal(r.status, 201, r.text);
+  const { uuid } = r.json;
+  r = await fetch(`${server.url}${T}/users/u-nina/blocklist/numbers?number_exact=%2B33639981234`, { method: "HEAD", headers: { authorization: `Bearer ${KEYS.acme}` } });
+  assert.equal(r.status, 204);
+  assert.equal(r.headers.get("wazo-blocklist-number-uuid"), uuid);
+  assert.equal((await call("GET", `${T}/users/u-nina/blocklist/numbers`)).json.total, 1);
+  // Still her own: another user neither sees nor reaches it; deleting her last entry keeps her (empty) list.
+  const bob = await me("u-bob");
+  assert.equal((await call("GET", `${T}/users/me/blocklist/numbers/${uuid}`, { key: null, headers: bob })).status, 404);
+  assert.equal((await call("DELETE", `${T}/users/me/blocklist/numbers/${uuid}`, { key: null, headers: nina })).status, 204);
+  assert.deepEqual((await call("GET", `${T}/users/u-nina/blocklist/numbers`)).json, { items: [], total: 0 });
+  // An admin's import into a user never seen creates the list; a refused import creates nothing.
+  expectError(await call("POST", `${T}/users/u-omar/blocklist/import`, { raw: "number\n0639981234\n", headers: { "content-type": "text/csv" } }), 400, "body", "invalid_lines");
+  expectError(await call("GET", `${T}/users/u-omar/blocklist/numbers`), 404, "user", "not_found");
+  r = await call("POST", `${T}/users/u-omar/blocklist/import`, { raw: "number,label\n+33639981235,omar\n", headers: { "content-type": "text/csv" } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await call("GET", `${T}/users/u-omar/blocklist/numbers`)).json.items[0].label, "omar");
+  // /decide screens a call to a user of the call's account only: the policy declares which account a user is in.
+  expectError(await call("POST", `${T}/decide`, { body: event("+33639981235", { destination_user: "u-omar" }) }), 400, "destination_user", "unknown_user");
 });
 
 test("API keys: read-only keys read, never write; keys never cross tenants", async () => {

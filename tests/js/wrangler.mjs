@@ -24,12 +24,13 @@ export function freePort() {
  * Starts wrangler dev with `config` (relative to the repo root) and resolves to { url, stop, logs, persist }.
  * `vars` become `--var KEY:VALUE`. State is persisted to a fresh temporary directory, removed on stop.
  */
-export async function startWrangler({ config = "wrangler.toml", vars = {}, readyPath = "/healthz", timeoutMs = 90_000 } = {}) {
+export async function startWrangler({ config = "wrangler.toml", vars = {}, args: extra = [], readyPath = "/healthz", timeoutMs = 90_000 } = {}) {
   const port = await freePort();
   const persist = mkdtempSync(join(tmpdir(), "cidguard-wrangler-"));
   const args = ["dev", "--config", config, "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persist,
     "--log-level", "warn", "--show-interactive-dev-session=false"];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  args.push(...extra);
   const env = { ...process.env, PATH: `${join(ROOT, "node_modules/.bin")}:${process.env.PATH}`,
     WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" };
   const child = spawn(join(ROOT, "node_modules/.bin/wrangler"), args, { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
@@ -55,7 +56,7 @@ export async function startWrangler({ config = "wrangler.toml", vars = {}, ready
     if (exited) break;
     try {
       const r = await fetch(url + readyPath, { signal: AbortSignal.timeout(2000) });
-      if (r.ok) return { url, stop, logs: () => logs, persist };
+      if (r.ok) return { url, stop, logs: () => logs, persist, pgid: child.pid };
     } catch {}
     await new Promise((r) => setTimeout(r, 250));
   }
