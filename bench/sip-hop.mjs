@@ -1,14 +1,22 @@
 // The screening hop's cost over real SIP on loopback: INVITE -> final response time through Kamailio running the
-// shipped integrations/kamailio/cidguard.cfg, with the cidguard lookup (the worker under wrangler dev) and
-// without it (-A CIDGUARD_OFF, same file), in one run, calls interleaved so both see the same machine state.
-// To split the added time, it also measures the two parts of the lookup on their own: the HTTP round trip to
-// the worker under wrangler dev (GET /healthz, no decision) and the decision itself in wasm in-process
-// (Engine.decideInvite on the same INVITE, the code the worker runs).
+// shipped integrations/kamailio/cidguard.cfg, without the lookup (-A CIDGUARD_OFF, same file) and with it, the
+// worker run two ways: under wrangler dev (the development server: a proxy worker and a dev entry worker in
+// front of the worker) and under `workerd serve` itself (the runtime Cloudflare runs, same bundle, same SQLite
+// Durable Objects; tests/js/workerd.mjs). One run, calls interleaved so all three see the same machine state.
+// To split the added time, it also measures the parts on their own: the HTTP round trip to each server
+// (GET /healthz, no decision; and POST …/sip/invite, the decision through the tenant's Durable Object; both on a
+// kept-alive connection, as Kamailio's), and the decision itself in wasm in-process (Engine.decideInvite on the
+// same INVITE, the code the worker runs); and wrangler dev's own floor: the round trip to a worker that only
+// answers "ok", under the same wrangler dev.
 // Needs Kamailio (scripts/setup-sip.sh). Run: `node bench/sip-hop.mjs [calls]` (default 2000 per side).
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as cg from "../www/pkg/cidguard.js";
+import http from "node:http";
 import { startWrangler } from "../tests/js/wrangler.mjs";
-import { startKamailio } from "../tests/sip/kamailio.mjs";
+import { startWorkerd } from "../tests/js/workerd.mjs";
+import { startKamailio, cidguardConnection } from "../tests/sip/kamailio.mjs";
 import { createUac, createUas } from "../tests/sip/sip-ua.mjs";
 
 const CALLS = Number(process.argv[2] ?? 2000);
@@ -21,19 +29,32 @@ const policy = {
   blocklists: [{ id: "spam", name: "Spam", numbers: ["+33899112233", "+33899112234"], prefixes: ["+3389"] }],
 };
 
-const worker = await startWrangler({ vars: { API_KEYS: `acme:${KEY}` } });
-const stops = [() => worker.stop()];
+const servers = { "wrangler dev": await startWrangler({ vars: { API_KEYS: `acme:${KEY}` } }) };
+const stops = [() => servers["wrangler dev"].stop()];
 try {
-  const put = await fetch(`${worker.url}/v1/tenants/acme/policy`, { method: "PUT", body: JSON.stringify(policy),
-    headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" } });
-  if (put.status !== 200) throw new Error(`PUT policy: ${put.status} ${await put.text()}`);
+  servers["workerd serve"] = await startWorkerd({ vars: { API_KEYS: `acme:${KEY}` } });
+  stops.push(() => servers["workerd serve"].stop());
+  // wrangler dev's own floor: a worker that only answers "ok", under the same wrangler dev.
+  const emptyDir = mkdtempSync(join(tmpdir(), "cidguard-empty-worker-"));
+  writeFileSync(join(emptyDir, "worker.js"), 'export default { fetch() { return new Response("ok"); } };\n');
+  writeFileSync(join(emptyDir, "wrangler.toml"), 'name = "empty"\nmain = "worker.js"\ncompatibility_date = "2025-11-01"\n');
+  const empty = await startWrangler({ config: join(emptyDir, "wrangler.toml"), readyPath: "/" });
+  stops.push(async () => { await empty.stop(); rmSync(emptyDir, { recursive: true, force: true }); });
+  for (const server of Object.values(servers)) {
+    const put = await fetch(`${server.url}/v1/tenants/acme/policy`, { method: "PUT", body: JSON.stringify(policy),
+      headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" } });
+    if (put.status !== 200) throw new Error(`PUT policy: ${put.status} ${await put.text()}`);
+  }
   const uas = await createUas();
   stops.push(() => uas.close());
-  const base = { NEXT_HOP: `sip:127.0.0.1:${uas.port}`, CIDGUARD_URL: `${worker.url}/v1/tenants/acme/sip/invite`, CIDGUARD_KEY: KEY };
-  const withLookup = await startKamailio({ defines: base });
-  stops.push(() => withLookup.stop());
-  const without = await startKamailio({ defines: { ...base, CIDGUARD_OFF: "1" } });
-  stops.push(() => without.stop());
+  const hop = { NEXT_HOP: `sip:127.0.0.1:${uas.port}` };
+  const proxies = { "without cidguard (CIDGUARD_OFF)": await startKamailio({ defines: { ...hop, CIDGUARD_OFF: "1" } }) };
+  stops.push(() => proxies["without cidguard (CIDGUARD_OFF)"].stop());
+  for (const [name, server] of Object.entries(servers)) {
+    const k = await startKamailio({ defines: { ...hop, CIDGUARD_CONNECTION: cidguardConnection(`${server.url}/v1/tenants/acme/sip/invite`, KEY) } });
+    stops.push(() => k.stop());
+    proxies[`with cidguard (${name})`] = k;
+  }
   const uac = await createUac();
   stops.push(() => uac.close());
 
@@ -45,27 +66,45 @@ try {
     if (r.status !== 200) throw new Error(`call ${i}: ${r.status} ${r.reason}`);
     return r.ms;
   };
-  for (let i = 0; i < WARMUP; i++) { await call(withLookup, i); await call(without, i); }
-  const a = [], b = [];
-  for (let i = 0; i < CALLS; i++) {
-    a.push(await call(withLookup, i));
-    b.push(await call(without, i));
-  }
+  const times = Object.fromEntries(Object.keys(proxies).map((n) => [n, []]));
+  for (let i = 0; i < WARMUP; i++) for (const proxy of Object.values(proxies)) await call(proxy, i);
+  for (let i = 0; i < CALLS; i++) for (const [name, proxy] of Object.entries(proxies)) times[name].push(await call(proxy, i));
   const q = (xs, p) => { const s = [...xs].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
-  const row = (name, xs) => `${name.padEnd(34)} p50 ${q(xs, 0.5).toFixed(3)} ms   p99 ${q(xs, 0.99).toFixed(3)} ms   max ${Math.max(...xs).toFixed(3)} ms`;
+  const row = (name, xs) => `${name.padEnd(40)} p50 ${q(xs, 0.5).toFixed(3)} ms   p99 ${q(xs, 0.99).toFixed(3)} ms   max ${Math.max(...xs).toFixed(3)} ms`;
   console.log(`INVITE -> final response through Kamailio on loopback, ${CALLS} calls each (interleaved, after ${WARMUP} warm-up):`);
-  console.log(row("without cidguard (CIDGUARD_OFF)", b));
-  console.log(row("with cidguard (wrangler dev)", a));
-  console.log(`added by the lookup: p50 +${(q(a, 0.5) - q(b, 0.5)).toFixed(3)} ms, p99 +${(q(a, 0.99) - q(b, 0.99)).toFixed(3)} ms`);
-
-  // The parts: wrangler dev's HTTP round trip alone, and the decision alone (wasm, in-process).
-  const hz = [];
-  for (let i = 0; i < CALLS; i++) {
-    const t = performance.now();
-    await (await fetch(`${worker.url}/healthz`)).arrayBuffer();
-    hz.push(performance.now() - t);
+  for (const [name, xs] of Object.entries(times)) console.log(row(name, xs));
+  const base = times["without cidguard (CIDGUARD_OFF)"];
+  for (const name of Object.keys(servers)) {
+    const xs = times[`with cidguard (${name})`];
+    console.log(`added by the lookup (${name}): p50 +${(q(xs, 0.5) - q(base, 0.5)).toFixed(3)} ms, p99 +${(q(xs, 0.99) - q(base, 0.99)).toFixed(3)} ms`);
   }
-  console.log(row("HTTP round trip to wrangler dev", hz));
+
+  // The parts: each server's HTTP round trip alone (kept-alive, as Kamailio's connection), and the decision alone.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const send = (url, body) => new Promise((resolve, reject) => {
+    const t = performance.now();
+    const headers = body ? { authorization: `Bearer ${KEY}`, "content-type": "application/json" } : {};
+    http.request(url, { agent, method: body ? "POST" : "GET", headers }, (res) => {
+      res.resume();
+      res.on("end", () => (res.statusCode === 200 ? resolve(performance.now() - t) : reject(new Error(`${url}: ${res.statusCode}`))));
+    }).on("error", reject).end(body);
+  });
+  const bodies = Array.from({ length: CALLS }, (_, i) => { const v = invite(i); return JSON.stringify({ direction: "inbound",
+    account: "acme.test", source: { address: "127.0.0.1" }, request_uri: v.requestUri, from: `${v.from};tag=${i}`, to: v.to,
+    p_asserted_identity: v.headers["P-Asserted-Identity"] }); });
+  for (const [name, server] of Object.entries(servers)) {
+    const hz = [], dec = [];
+    for (let i = 0; i < CALLS; i++) {
+      hz.push(await send(`${server.url}/healthz`));
+      dec.push(await send(`${server.url}/v1/tenants/acme/sip/invite`, bodies[i]));
+    }
+    console.log(row(`GET /healthz round trip (${name})`, hz));
+    console.log(row(`POST …/sip/invite round trip (${name})`, dec));
+  }
+  const floor = [];
+  for (let i = 0; i < CALLS; i++) floor.push(await send(`${empty.url}/`));
+  console.log(row("GET / round trip, an empty worker (wrangler dev)", floor));
+  agent.destroy();
   cg.initSync({ module: readFileSync(new URL("../www/pkg/cidguard_bg.wasm", import.meta.url)) });
   const engine = new cg.Engine(policy);
   const requests = Array.from({ length: CALLS }, (_, i) => {

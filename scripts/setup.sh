@@ -5,7 +5,7 @@
 #  - the wasm-bindgen CLI at exactly the version pinned in Cargo.toml;
 #  - npm packages (wrangler, Node 22 for it, binaryen's wasm-opt; and the test tools: playwright-core, the
 #    libphonenumber oracles, typescript).
-# With --test (`make test`), also what only the tests need: Debian's Chromium and ChromeDriver.
+# With --test (`make test`), also what only the tests need: Debian's Chromium and ChromeDriver, Python's requests.
 set -euo pipefail
 for_tests=0
 if [ "${1:-}" = "--test" ]; then for_tests=1; fi
@@ -51,6 +51,10 @@ if [ "$for_tests" = 1 ]; then
   [ -x /usr/bin/chromium ] || cr+=(chromium)
   [ -x /usr/bin/chromedriver ] || cr+=(chromium-driver)
   if [ ${#cr[@]} -gt 0 ]; then apt_install "${cr[@]}"; fi
+  # Python's requests, for the Wazo AGI drop-in the tests run (integrations/wazo/).
+  if ! python3 -c 'import requests' 2>/dev/null && ! /usr/bin/python3 -c 'import requests' 2>/dev/null; then
+    apt_install python3-requests
+  fi
 fi
 
 # 3. wasm-bindgen CLI, same version as the crate

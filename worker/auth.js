@@ -103,11 +103,29 @@ export async function requireTenantExists(env, tenant) {
   if (!(await lookup(env, tenant, null)).exists) notFound(tenant);
 }
 
+/**
+ * The presented API key: `Authorization: Bearer <key>`; or HTTP Basic with the key as the password (the user name
+ * is not read), for clients that can only send Basic: Kamailio's http_client named connections
+ * (integrations/kamailio/cidguard.cfg), which keep their HTTP connection open between calls; or, without an
+ * Authorization header, Wazo's `X-Auth-Token: <key>`, so a Wazo client only changes its base URL and token.
+ */
 function bearer(request) {
-  const m = /^Bearer[ \t]+([\x21-\x7e]{1,512})$/i.exec(request.headers.get("authorization") ?? "");
-  if (!m) fail("authorization", "unauthenticated", "authorization: a Bearer API key is required",
+  const wazo = request.headers.get("x-auth-token");
+  if (wazo !== null && !request.headers.has("authorization")) {
+    if (/^[\x21-\x7e]{1,512}$/.test(wazo)) return wazo;
+  }
+  const header = request.headers.get("authorization") ?? "";
+  const m = /^Bearer[ \t]+([\x21-\x7e]{1,512})$/i.exec(header);
+  if (m) return m[1];
+  const b = /^Basic[ \t]+([A-Za-z0-9+/]{1,700}={0,2})$/i.exec(header);
+  if (b) {
+    let decoded = null;
+    try { decoded = atob(b[1]); } catch {}
+    const key = decoded?.slice(decoded.indexOf(":") + 1);
+    if (decoded?.includes(":") && /^[\x21-\x7e]{1,512}$/.test(key)) return key;
+  }
+  fail("authorization", "unauthenticated", "authorization: a Bearer API key (or Basic with the key as password) is required",
     { headers: { "www-authenticate": 'Bearer realm="cidguard"' } });
-  return m[1];
 }
 
 const unknownKey = () => fail("authorization", "unauthenticated", "authorization: unknown API key",

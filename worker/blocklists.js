@@ -6,8 +6,8 @@
 // Everything here reads requests and shapes answers; the rows live in the tenant's object (lists-store.js) and every
 // decision, normalisation and line parse is the core's.
 import { importJWK, jwtVerify } from "jose";
-import { json, fail, pathSegment, queryParam, onlyParams, readJson, allow, LIMITS } from "./http.js";
-import { requireTenant } from "./auth.js";
+import { json, fail, pathSegment, queryParam, onlyParams, onlyFields, readJson, allow, LIMITS } from "./http.js";
+import { requireTenant, requireTenantExists } from "./auth.js";
 import { etag } from "./lists-store.js";
 
 const nowIso = () => new Date().toISOString();
@@ -268,6 +268,57 @@ async function requireEndUser(request, tenant, store) {
   }
   if (typeof payload.sub !== "string" || payload.sub.length < 1 || payload.sub.length > 128) badToken("the token's sub is not a user uuid");
   return payload.sub;
+}
+
+// ---- rows for previews ----
+
+/** Most lists and keys one rows request may name (a call consults a handful of lists and at most 16 keys). */
+const MAX_ROW_LISTS = 64;
+const MAX_ROW_KEYS = 64;
+
+/** Reads `lists` or `keys` of a LookupKeys body: an array of at most `max` strings; errors name the index. */
+function stringArray(body, name, max) {
+  const v = body[name];
+  if (!Array.isArray(v)) fail(name, v === undefined ? "missing" : "invalid_type", `${name}: expected an array of strings`);
+  if (v.length > max) fail(name, "too_many", `${name}: at most ${max} (got ${v.length})`);
+  v.forEach((s, i) => {
+    if (typeof s !== "string") fail(`${name}[${i}]`, "invalid_type", `${name}[${i}]: expected a string`);
+    if (s.length > 256) fail(`${name}[${i}]`, "too_long", `${name}[${i}]: longer than 256 characters`);
+  });
+  return v;
+}
+
+/**
+ * POST /v1/tenants/{tenant}/lists/rows: the rows under a call's lookup keys, for the console's previews. The body
+ * is the core's LookupKeys (`Engine.lookupKeys(event)` / `inviteLookupKeys`; `caller` is ignored); the answer's
+ * `rows` are what `Engine.decideRows(event, rows)` takes, fetched by the very `fetchRows` a `/decide` uses. Admin
+ * and read-only keys may ask (it changes nothing); an end-user token, even a valid one, is 403.
+ */
+export async function listRowsRoute(request, env, url, tenant, store) {
+  allow(request, "POST");
+  try {
+    await requireTenant(request, env, tenant);
+  } catch (e) {
+    if (e.code !== "unauthenticated" || !(await isEndUser(request, env, tenant, store))) throw e;
+    fail("authorization", "forbidden", "authorization: end-user tokens cannot read list rows; use an admin or read-only API key");
+  }
+  onlyParams(url);
+  const body = await readJson(request, { field: "body" });
+  onlyFields(body, "lists", "keys", "caller");
+  const lists = stringArray(body, "lists", MAX_ROW_LISTS);
+  const keys = stringArray(body, "keys", MAX_ROW_KEYS);
+  return json({ rows: await op(store, "fetchRows", lists, keys) }, 200, NO_STORE);
+}
+
+/** True when the request carries a valid end-user token of an existing `tenant` (never throws). */
+async function isEndUser(request, env, tenant, store) {
+  try {
+    await requireTenantExists(env, tenant);
+    await requireEndUser(request, tenant, store);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // ---- users' blocklists (Wazo) ----

@@ -9,7 +9,7 @@ import { requireTenant, requireTenantExists, requireOperator, configuredTenants,
   invalidateRegistryCache } from "./auth.js";
 import { withPageHeaders } from "./page.js";
 import { OPENAPI, isApiPath, requireOperation } from "./openapi.js";
-import { LIST_ROUTES, usersRoute } from "./blocklists.js";
+import { LIST_ROUTES, usersRoute, listRowsRoute } from "./blocklists.js";
 import { withCertificates } from "./x5u.js";
 import { sipInviteRoute } from "./sip.js";
 import { replayRoute } from "./replay.js";
@@ -240,6 +240,8 @@ async function tenantsTree(request, env, url, segs) {
     await requireTenantExists(env, tenant);
     return usersRoute(request, env, url, tenant, rest.slice(1), tenantStore(env, tenant));
   }
+  // Rows under lookup keys (the console's previews): API keys; an end-user token is told 403, checked there.
+  if (rest.length === 2 && rest[0] === "lists" && rest[1] === "rows") return listRowsRoute(request, env, url, tenant, tenantStore(env, tenant));
   return tenantDataRoute(request, env, url, tenant, rest.join("/"));
 }
 

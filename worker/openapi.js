@@ -266,6 +266,16 @@ const schemas = {
     total_lines: nullable(int()), total_bytes: nullable(int()), imported: int(), problem_count: int(),
     problems: arrayOf(obj({ line: int(), field: str(), code: str(), message: str() }, ["line", "code"], { closed: false })),
   }, ["id", "status"], { closed: false }),
+  LookupKeys: obj({
+    lists: arrayOf(str("", { maxLength: 256 }), "The lists the call consults (`blocklist:<id>`, `allowlist:<account>`, `user:<user>`); at most 64."),
+    keys: arrayOf(str("", { maxLength: 256 }), "The caller's key and its leading prefixes; at most 64."),
+    caller: { description: "Ignored (as `Engine.lookupKeys` returns it)." },
+  }, ["lists", "keys"], { description: "`Engine.lookupKeys(event)` / `inviteLookupKeys(invite)` as returned." }),
+  ListRow: obj({
+    list: str(), kind: { enum: ["number", "prefix"] }, e164: str("The normalised key."), written: str("As written."),
+    label: nullable(str()), id: nullable(str("A user entry's uuid.")),
+  }),
+  ListRows: obj({ rows: arrayOf(ref("ListRow"), "What `Engine.decideRows(event, rows)` takes.") }),
   OpenApi: obj({ openapi: { const: "3.1.0" }, info: { type: "object" }, paths: { type: "object" } },
     ["openapi", "info", "paths"], { closed: false }),
 };
@@ -292,7 +302,7 @@ responses.E404.description = "No such tenant (or another tenant's), resource, or
 const SECURITY = {
   public: [],
   operator: [{ operatorKey: [] }],
-  tenant: [{ tenantKey: [] }, { operatorKey: [] }],
+  tenant: [{ tenantKey: [] }, { tenantKeyBasic: [] }, { tenantKeyHeader: [] }, { operatorKey: [] }],
   user: [{ userToken: [] }, { userTokenHeader: [] }],
   infobip: [{ infobipSignature: [] }],
 };
@@ -531,6 +541,12 @@ const paths = {
     get: op({ id: "exportBlacklist", summary: "Export an account blocklist's numbers as CSV (streamed)", tags: ["blocklists"],
       auth: "tenant", path: ["tenant", "blacklist"], ...EXPORT }),
   },
+  "/v1/tenants/{tenant}/lists/rows": {
+    post: op({ id: "listRows", summary: "The stored rows under a call's lookup keys (for previews: decideRows takes them)",
+      tags: ["blocklists"], auth: "tenant", path: ["tenant"], body: ref("LookupKeys"), schema: ref("ListRows"), errors: [403],
+      description: "Read-only keys may ask (it changes nothing); an end-user token is 403. The rows are fetched as a " +
+        "`/decide` fetches them (docs/blocklists.md)." }),
+  },
   "/v1/tenants/{tenant}/imports": {
     get: op({ id: "listImports", summary: "The latest imports, newest first", tags: ["blocklists"], auth: "tenant",
       path: ["tenant"], query: [queryString("limit", "How many (default 20).", int("", { minimum: 1, maximum: 100 }))],
@@ -636,6 +652,10 @@ export const OPENAPI = Object.freeze({
       operatorKey: { type: "http", scheme: "bearer", description: "The operator key (secret OPERATOR_KEY)." },
       tenantKey: { type: "http", scheme: "bearer",
         description: "A tenant key: issued by POST /v1/tenants/{tenant}/keys (role admin or readonly) or configured in API_KEYS." },
+      tenantKeyBasic: { type: "http", scheme: "basic",
+        description: "The same tenant key as the Basic password (the user name is not read), for clients that send only Basic, such as Kamailio's http_client connections." },
+      tenantKeyHeader: { type: "apiKey", in: "header", name: "X-Auth-Token",
+        description: "The same tenant key in Wazo's header, read when there is no Authorization header." },
       userToken: { type: "http", scheme: "bearer", bearerFormat: "JWT",
         description: "An end user's JWT (`sub` = the user's uuid), verified with the key configured by PUT …/user-auth." },
       userTokenHeader: { type: "apiKey", in: "header", name: "X-Auth-Token", description: "The same JWT in Wazo's header." },

@@ -317,3 +317,54 @@ test("bad input: 4xx naming the field, nothing changed", async () => {
   assert.equal((await lookup("0639981234")).status, 400);
   assert.equal((await lookup("+33 6 39")).status, 400);
 });
+
+test("rows for previews: decideRows over the fetched rows is /decide's answer; keys only, bounded", async () => {
+  const cg = (await import("./core.mjs")).loadCore();
+  // A list stored only as rows (created and filled through the list routes), selected by acc-us.
+  assert.equal((await call("PUT", `${T}/blacklists`, { body: { data: { id: "preview", name: "Preview feed" } } })).status, 201);
+  for (const n of ["+14155550142", "+14155550143"]) assert.equal((await call("PUT", `${T}/blacklists/preview/numbers/${n}`, { body: { data: { name: `p${n.slice(-2)}` } } })).status, 201);
+  assert.equal((await call("PUT", `${T}/blacklists/preview/prefixes/${encodeURIComponent("+1876")}`)).status, 201);
+  const selected = (await call("GET", `${T}/accounts/acc-us`)).json.data.blacklists;
+  assert.equal((await call("PATCH", `${T}/accounts/acc-us`, { body: { data: { blacklists: [...selected, "preview"] } } })).status, 200);
+  // The page's engine: the stored settings only (no entry), as a console compiles them.
+  const engine = new cg.Engine(cg.splitPolicy((await call("GET", `${T}/policy`)).json.policy).settings);
+  const ro = (await call("POST", `${T}/keys`, { body: { role: "readonly" } })).json.key;
+  const events = [
+    { direction: "inbound", account: "acc-us", caller_number: "(415) 555-0142" },
+    { direction: "inbound", account: "acc-us", caller_number: "+1 876 555 0100" },
+    { direction: "inbound", account: "acc-us", caller_number: "+14155550199" },
+    event("06 39 98 12 99", { destination_user: "u-alice" }),
+    event("+33639981111", { destination_user: "u-alice" }),
+    { direction: "outbound", account: "acc-us", caller_number: "+14155550142", dialled_number: "+14155550100" },
+  ];
+  const rules = [];
+  for (const e of events) {
+    const keys = engine.lookupKeys(e);
+    const r = await call("POST", `${T}/lists/rows`, { key: ro, body: keys });
+    assert.equal(r.status, 200, r.text);
+    const { version, ...stored } = (await call("POST", `${T}/decide`, { body: e })).json;
+    assert.deepEqual(JSON.parse(JSON.stringify(engine.decideRows(e, r.json.rows))), stored, JSON.stringify(e));
+    rules.push(stored.screening?.rule ?? null);
+  }
+  // The cases reach the list by number and by prefix, a miss and the user's list (the proof is not vacuous).
+  assert.deepEqual(rules.slice(0, 3), ["account_blocklist", "prefix", "no_match"]);
+  const hit = (await call("POST", `${T}/lists/rows`, { body: engine.lookupKeys(events[0]) })).json.rows;
+  assert.deepEqual(hit.filter((row) => row.list === "blocklist:preview"),
+    [{ list: "blocklist:preview", kind: "number", e164: "+14155550142", written: "+14155550142", label: "p42", id: null }]);
+  // Bounds and types, each naming its field; user tokens are refused even when valid; keys never cross tenants.
+  const many = (n) => Array.from({ length: n }, (_, i) => `+1415555${String(i).padStart(4, "0")}`);
+  assert.equal((await call("POST", `${T}/lists/rows`, { body: { lists: many(64).map((k) => `user:${k}`), keys: many(64) } })).status, 200);
+  for (const [body, field, code] of [
+    [{ lists: many(65), keys: [] }, "lists", "too_many"],
+    [{ lists: [], keys: many(65) }, "keys", "too_many"],
+    [{ lists: ["blocklist:preview", 7], keys: [] }, "lists[1]", "invalid_type"],
+    [{ lists: [], keys: ["+1", null] }, "keys[1]", "invalid_type"],
+    [{ keys: [] }, "lists", "missing"],
+    [{ lists: "blocklist:preview", keys: [] }, "lists", "invalid_type"],
+    [{ lists: [], keys: [], extra: 1 }, "extra", "unknown_field"],
+  ]) expectError(await call("POST", `${T}/lists/rows`, { body }), 400, field, code);
+  expectError(await call("POST", `${T}/lists/rows`, { key: null, headers: await me("u-alice"), body: { lists: [], keys: [] } }), 403, "authorization", "forbidden");
+  expectError(await call("POST", `${T}/lists/rows`, { key: await token("u-alice"), body: { lists: [], keys: [] } }), 403, "authorization", "forbidden");
+  expectError(await call("POST", `${T}/lists/rows`, { key: null, headers: await me("u-alice", { secret: GLOBEX_SECRET }), body: { lists: [], keys: [] } }), 401, "authorization", "unauthenticated");
+  expectError(await call("POST", `${T}/lists/rows`, { key: KEYS.globex, body: { lists: [], keys: [] } }), 404, "tenant", "not_found");
+});

@@ -238,6 +238,7 @@ test("every operation answers a minimal valid request as documented", async () =
   await ok("importBlacklist", "POST", `${B}/robo/import?import_id=imp-1&total_lines=2`, { key: admin, type: "text/csv",
     raw: "number,label\n+14155550111,a\n+14155550112,b\n" });
   await ok("exportBlacklist", "GET", `${B}/robo/export`, { key: admin });
+  await ok("listRows", "POST", `${T}/lists/rows`, { key: admin, body: { lists: ["blocklist:robo"], keys: ["+14155550111", "+1"], caller: "+14155550111" } });
   await ok("listImports", "GET", `${T}/imports?limit=5`, { key: admin });
   await ok("getImport", "GET", `${T}/imports/imp-1`, { key: admin });
   await ok("getAccount", "GET", `${T}/accounts/acc-fr`, { key: admin });

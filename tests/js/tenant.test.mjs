@@ -34,6 +34,30 @@ test("no key, a malformed header or an unknown key is 401", async () => {
   assert.equal((await r.json()).error.code, "unauthenticated");
 });
 
+test("HTTP Basic carries the same key as its password; a wrong or malformed one is 401", async () => {
+  const basic = (s) => ({ authorization: `Basic ${Buffer.from(s).toString("base64")}` });
+  let r = await fetch(server.url + "/v1/tenants/acme/policy", { headers: basic(`kamailio:${KEYS.acme}`) });
+  assert.notEqual(r.status, 401, await r.clone().text());
+  r = await fetch(server.url + "/v1/tenants/globex/policy", { headers: basic(`acme:${KEYS.acme}`) });
+  assert.equal(r.status, 404, "a key only opens its own tenant, whatever the user name says");
+  for (const h of [basic(`kamailio:${KEYS.acme}x`), basic(KEYS.acme), basic("kamailio:"), { authorization: "Basic %%%" }]) {
+    r = await fetch(server.url + "/v1/tenants/acme/policy", { headers: h });
+    assert.equal(r.status, 401, JSON.stringify(h));
+    assert.equal((await r.json()).error.field, "authorization");
+  }
+});
+
+test("Wazo's X-Auth-Token carries the same key when there is no Authorization header", async () => {
+  let r = await fetch(server.url + "/v1/tenants/acme/policy", { headers: { "x-auth-token": KEYS.acme } });
+  assert.notEqual(r.status, 401, await r.clone().text());
+  r = await fetch(server.url + "/v1/tenants/globex/policy", { headers: { "x-auth-token": KEYS.acme } });
+  assert.equal(r.status, 404);
+  for (const h of [{ "x-auth-token": "not-a-real-key-000" }, { "x-auth-token": "a b" }, { "x-auth-token": KEYS.acme, authorization: "Bearer not-a-real-key-000" }]) {
+    r = await fetch(server.url + "/v1/tenants/acme/policy", { headers: h });
+    assert.equal(r.status, 401, JSON.stringify(h));
+  }
+});
+
 test("a policy is validated, stored and read back; an invalid one changes nothing", async () => {
   let r = await call("GET", "/v1/tenants/acme/policy", { key: KEYS.acme });
   assert.equal(r.status, 404);

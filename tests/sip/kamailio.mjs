@@ -41,7 +41,18 @@ function define(name, value) {
 }
 
 /**
- * Starts Kamailio with `defines` (e.g. { CIDGUARD_URL, CIDGUARD_FAIL, NEXT_HOP }) and resolves to
+ * The CIDGUARD_CONNECTION setting of cidguard.cfg (an http_client named connection) for the SIP route at `url`
+ * with the API key `key` as the Basic password, waiting `timeout` whole seconds.
+ */
+export function cidguardConnection(url, key, timeout = 1) {
+  const u = new URL(url);
+  u.username = "kamailio";
+  u.password = key;
+  return `cidguard=>${u.href};timeout=${timeout}`;
+}
+
+/**
+ * Starts Kamailio with `defines` (e.g. { CIDGUARD_CONNECTION, CIDGUARD_FAIL, NEXT_HOP }) and resolves to
  * { host, port, stop, logs }. Throws with the log when it does not come up within `timeoutMs`.
  */
 export async function startKamailio({ defines = {}, timeoutMs = 15_000 } = {}) {

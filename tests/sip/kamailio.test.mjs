@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startWrangler } from "../js/wrangler.mjs";
-import { startKamailio } from "./kamailio.mjs";
+import { startKamailio, cidguardConnection } from "./kamailio.mjs";
 import { createUac, createUas } from "./sip-ua.mjs";
 
 const KEY = "test-key-acme-sip-0001";
@@ -47,7 +47,7 @@ before(async () => {
   await putPolicy(policy());
   uas = await createUas();
   const defines = {
-    CIDGUARD_URL: `${worker.url}/v1/tenants/${TENANT}/sip/invite`, CIDGUARD_KEY: KEY,
+    CIDGUARD_CONNECTION: cidguardConnection(`${worker.url}/v1/tenants/${TENANT}/sip/invite`, KEY),
     NEXT_HOP: `sip:127.0.0.1:${uas.port}`, PBX_ADDR: "127.0.0.3", CARRIER_RESOURCE: "carrier",
   };
   open = await startKamailio({ defines: { ...defines, CIDGUARD_FAIL: "open" } });
