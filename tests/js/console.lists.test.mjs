@@ -281,6 +281,8 @@ test("a user's own list, paged and searched through the Wazo routes", async () =
   const token = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("u-alice").setIssuedAt()
     .setExpirationTime("1h").sign(new TextEncoder().encode(secret));
   const p = await browser.context.newPage();
+  p.on("pageerror", (e) => errors.push(String(e)));
+  p.on("console", (m) => { if (m.type() === "error" && !/status of (400|404|412)/.test(m.text())) errors.push(m.text()); });
   try {
     await signIn(p, token, "user");
     const mine = p.locator("cg-user-blocklist");
@@ -296,6 +298,25 @@ test("a user's own list, paged and searched through the Wazo routes", async () =
     await status.filter({ hasText: "found" }).waitFor();
     const found = await mine.locator("tr[data-number]").evaluateAll((trs) => trs.map((tr) => tr.dataset.number));
     assert.deepEqual(found, ["+33699000004", ...Array.from({ length: 10 }, (_, i) => `+336990000${40 + i}`)]);
+    // The same user changes an entry from another device: unblocking it here is refused and shown. (Searched by
+    // number, so the entry stays shown whatever its label.)
+    await mine.locator('input[name="search"]').fill("+3369900004");
+    await status.filter({ hasText: "1–10 of 10 found" }).waitFor();
+    const entry = (await mine.locator('tr[data-number="+33699000041"]').getAttribute("data-uuid"));
+    const elsewhere = await fetch(server.url + `${T}/users/me/blocklist/numbers/${entry}`, { method: "PUT",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ number: "+33699000041", label: "from my phone" }) });
+    assert.equal(elsewhere.status, 204);
+    const unblock = mine.locator('tr[data-number="+33699000041"] button[data-action="unblock"]');
+    await unblock.click();
+    await mine.locator("[data-conflict]").filter({ hasText: "changed elsewhere" }).waitFor();
+    assert.equal(await mine.locator('tr[data-number="+33699000041"] input').inputValue(), "from my phone");
+    // As shown now, it unblocks (If-Match on the entry's version).
+    await unblock.click();
+    await mine.locator('tr[data-number="+33699000041"]').waitFor({ state: "detached" });
+    const gone = await fetch(server.url + `${T}/users/me/blocklist/numbers/${entry}`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(gone.status, 404);
+    await status.filter({ hasText: "1–9 of 9 found" }).waitFor();
+    // Last: an element screenshot taller than the viewport leaves Playwright's own viewport override behind it.
     await shots.shot(mine, "user-blocklist-paging");
   } finally {
     await p.close();

@@ -71,7 +71,7 @@ export class CgUserBlocklist extends CgElement {
         const label = h("input", { value: e.label ?? "", "aria-label": `Label of ${e.number}`, autocomplete: "off" });
         return h("tr", { "data-uuid": e.uuid, "data-number": e.number }, h("td", { class: "num" }, e.number), h("td", {}, label),
           h("td", {}, h("button", { type: "button", onclick: () => this.relabel(e, label.value) }, "Save label"), " ",
-            h("button", { type: "button", "aria-label": `Unblock ${e.number}`, onclick: () => this.remove(e) }, "Unblock")));
+            h("button", { type: "button", "aria-label": `Unblock ${e.number}`, "data-action": "unblock", onclick: () => this.remove(e) }, "Unblock")));
       })), h("p", { class: "muted" }, `${total} number${total === 1 ? "" : "s"}${this.search.value.trim() ? " found" : ""}`))
       : h("p", { class: "muted" }, this.search.value.trim() ? "No blocked number matches." : "No blocked numbers."));
   }
@@ -91,24 +91,49 @@ export class CgUserBlocklist extends CgElement {
     }
   }
 
-  async relabel(entry, label) {
+  /**
+   * Changes an entry as the page shows it: read again (its ETag), changed only if it is still as shown, and
+   * written with If-Match; a change made meanwhile (from another device) is shown, not overwritten.
+   */
+  async guarded(entry, write) {
+    const path = `users/me/blocklist/numbers/${encodeURIComponent(entry.uuid)}`;
     try {
-      await this.api("PUT", `users/me/blocklist/numbers/${encodeURIComponent(entry.uuid)}`, { body: { number: entry.number, label } });
-      this.emit("saved", { updated: entry.uuid });
+      let cur;
+      try {
+        cur = await this.api("GET", path);
+      } catch (e) {
+        if (e.status !== 404) throw e;
+        return this.conflict(`${entry.number} is no longer on your list (removed elsewhere).`);
+      }
+      if (cur.body.number !== entry.number || (cur.body.label ?? null) !== (entry.label ?? null))
+        return this.conflict(`${entry.number} was changed elsewhere since this page was read (label now ${cur.body.label ? `"${cur.body.label}"` : "none"}): nothing was changed.`);
+      await write(path, cur.etag);
+      showProblems(this.root, [], this.others);
       await this.load();
     } catch (e) {
+      if (e.status === 412) return this.conflict(`${entry.number} was changed elsewhere a moment ago: nothing was changed.`);
       showProblems(this.root, problemsOf(e), this.others);
     }
   }
 
-  async remove(entry) {
-    try {
-      await this.api("DELETE", `users/me/blocklist/numbers/${encodeURIComponent(entry.uuid)}`);
+  /** Shows a change made elsewhere (kept), and the list as it is now. */
+  async conflict(text) {
+    await this.load();
+    this.others.replaceChildren(h("div", { class: "banner error", role: "alert", "data-conflict": "" }, text));
+  }
+
+  relabel(entry, label) {
+    return this.guarded(entry, async (path, etag) => {
+      await this.api("PUT", path, { body: { number: entry.number, label: label || null }, ifMatch: etag });
+      this.emit("saved", { updated: entry.uuid });
+    });
+  }
+
+  remove(entry) {
+    return this.guarded(entry, async (path, etag) => {
+      await this.api("DELETE", path, { ifMatch: etag });
       this.emit("saved", { removed: entry.uuid });
-      await this.load();
-    } catch (e) {
-      showProblems(this.root, problemsOf(e), this.others);
-    }
+    });
   }
 }
 
