@@ -2,26 +2,20 @@
 // (real HTTP, real Durable Objects, the page's CSP). One server and one browser for the whole suite.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { pathToFileURL, fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { startWrangler } from "./wrangler.mjs";
 import { launchChromium } from "./browser.mjs";
+import { screenshots } from "./console-shots.mjs";
 import { SignJWT } from "jose";
 
 const KEYS = { acme: "console-key-acme-0001", globex: "console-key-globex-0001" };
 const OPERATOR = "console-operator-key-0001";
 const EXAMPLE = JSON.parse(readFileSync(new URL("../../www/examples/policy.json", import.meta.url), "utf8"));
-// Screenshots of every element: into docs/console/ (committed, shown in docs/console.md) when UPDATE_SCREENSHOTS=1,
-// otherwise into a temporary directory, so that a plain test run leaves the work tree as it found it.
-const SHOTS = process.env.UPDATE_SCREENSHOTS === "1" ? new URL("../../docs/console/", import.meta.url)
-  : pathToFileURL(mkdtempSync(join(tmpdir(), "cidguard-shots-")) + "/");
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const TABS = ["policy", "blocklists", "replay", "masking"];
 
-let server, browser, page;
+let server, browser, page, shots;
 const consoleErrors = [];
 
 /** A request to the worker as a client would send it. */
@@ -36,18 +30,18 @@ export async function call(method, path, { key = KEYS.acme, body, headers = {} }
 before(async () => {
   server = await startWrangler({ vars: { API_KEYS: `acme:${KEYS.acme},globex:${KEYS.globex}`, OPERATOR_KEY: OPERATOR } });
   browser = await launchChromium();
+  shots = screenshots(browser.context);
   page = await browser.context.newPage();
   await page.setViewportSize({ width: 1280, height: 900 });
   // Answers the tests provoke on purpose (a wrong key, a stale If-Match) are logged by Chromium as errors.
   page.on("console", (m) => { if (m.type() === "error" && !/status of (401|404|412)/.test(m.text())) consoleErrors.push(m.text()); });
   page.on("pageerror", (e) => consoleErrors.push(String(e)));
-  mkdirSync(SHOTS, { recursive: true });
   assert.equal((await call("PUT", "/v1/tenants/acme/policy", { body: EXAMPLE })).status, 200);
 });
 after(async () => {
+  await shots?.close();
   await browser?.close();
   await server?.stop();
-  if (process.env.UPDATE_SCREENSHOTS !== "1") rmSync(fileURLToPath(SHOTS), { recursive: true, force: true });
 });
 
 /** Signs in on the console page with `credential` (kind tenant | user). */
@@ -60,7 +54,8 @@ async function signIn(p, { tenant = "acme", credential = KEYS.acme, kind = "tena
   await p.click('#signin button[type="submit"]');
 }
 
-const shot = (locator, name) => locator.screenshot({ path: fileURLToPath(new URL(`${name}.png`, SHOTS)), animations: "disabled" });
+/** Screenshots shown in docs/console.md: compared with the committed ones (console-shots.mjs). */
+const shot = (locator, name) => shots.shot(locator, name);
 
 test("sign-in: a wrong key is refused, the tenant key opens the console", async () => {
   await signIn(page, { credential: "not-a-key-at-all" });
@@ -427,6 +422,7 @@ test("embedded in a host page with hostile global CSS and colliding ids, the ele
   }
 });
 
-test("no console errors", () => {
+test("no console errors; the screenshots match the committed ones", () => {
   assert.deepEqual(consoleErrors, []);
+  assert.equal(shots.drifted(), null);
 });

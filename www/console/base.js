@@ -103,6 +103,8 @@ export class ApiError extends Error {
     this.field = error?.field ?? null;
     this.code = error?.code ?? "http_" + status;
     this.problems = error?.problems?.length ? error.problems : [{ field: this.field, code: this.code, message: this.message }];
+    /** The whole error object as answered (e.g. an import's report under `import`). */
+    this.detail = error ?? null;
   }
 }
 

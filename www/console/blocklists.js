@@ -1,9 +1,11 @@
 // <cg-blocklists>: account blocklists in the Monster UI flow (seed 001): a list has a name, numbers and a
 // "Block Anonymous" switch; then, per account, lists move from Available to Selected and Update saves. Edits go
-// to the shared policy draft (so the call preview shows their effect at once) and are saved with If-Match.
-import { CgElement, h, field, select, nextId } from "./base.js";
+// to the shared policy draft (so the call preview shows their effect at once) and are saved with If-Match. The
+// numbers of a list already stored are rows, managed page by page through the list's own routes (list-rows.js).
+import { CgElement, h, field, select } from "./base.js";
 import { PolicyDraft } from "./draft.js";
 import { applyBar } from "./applybar.js";
+import { ListRows, LIST_ROWS_CSS } from "./list-rows.js";
 
 const PAGE_SIZE = 25;
 
@@ -17,7 +19,7 @@ ul.pick li[aria-selected="true"] { background: var(--cg-accent, #0b57d0); color:
 button[role="switch"] { min-width: 3.2rem; }
 button[role="switch"][aria-checked="true"] { background: var(--cg-ok, #0f5223); color: #fff; border-color: var(--cg-ok, #0f5223); }
 .numbers li { font-family: ui-monospace, monospace; }
-`;
+${LIST_ROWS_CSS}`;
 
 
 /** The policy document's entry as written: a string or { number, label }. */
@@ -45,16 +47,32 @@ export class CgBlocklists extends CgElement {
   }
 
   /**
-   * Whether a list's entries live outside the policy document: a worker with list resources (`…/blacklists`)
-   * stores them as rows and its document carries only the list's fields; the draft must then not write
-   * `numbers`, which would replace those rows.
+   * Whether a list's numbers are rows managed through the list's routes: a list already stored by a worker with
+   * list resources (`…/blacklists`). Its numbers are then never edited in the draft (a document written with
+   * `numbers` replaces the rows); a list created in the draft keeps its numbers there until Apply stores it.
    */
-  rowsElsewhere(list) {
-    return this.listRoutes === true && !("numbers" in list) && !("prefixes" in list);
+  storedList(list) {
+    return this.listRoutes === true && (this._draft?.stored?.policy.blocklists ?? []).some((l) => l.id === list.id);
+  }
+
+  /** Reads whether the worker has list resources, and each stored list's entry count. */
+  async readLists() {
+    try {
+      const r = await this.api("GET", "blacklists?page_size=1000");
+      this.listRoutes = true;
+      this.counts = new Map(r.body.data.map((l) => [l.id, l.entries]));
+    } catch {
+      this.listRoutes = false;
+    }
+  }
+
+  /** After a list's entries changed through its routes: the counts, and the draft follows the new policy version. */
+  async rowsChanged() {
+    await Promise.all([this.readLists(), this._draft.sync()]);
   }
 
   load() {
-    this.api("GET", "blacklists?page_size=1").then(() => (this.listRoutes = true), () => (this.listRoutes = false)).then(() => this.refresh());
+    this.readLists().then(() => this.refresh());
     if (!this._draft) this.draft = new PolicyDraft(this);
     this._draft.load().catch((e) => this.listsBox.replaceChildren(h("div", { class: "banner error", role: "alert" }, e.message)));
   }
@@ -68,7 +86,8 @@ export class CgBlocklists extends CgElement {
       h("table", {}, h("caption", { class: "sr-only" }, "Blocklists"),
         h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Name"), h("th", { scope: "col" }, "Numbers"), h("th", { scope: "col" }, "Block Anonymous"), h("th", { scope: "col" }, h("span", { class: "sr-only" }, "Actions")))),
         h("tbody", {}, lists.map((l) => h("tr", { "data-list": l.id },
-          h("td", {}, l.name), h("td", {}, this.rowsElsewhere(l) ? "—" : String((l.numbers ?? []).length + (l.prefixes ?? []).length)),
+          h("td", {}, l.name), h("td", {}, this.storedList(l) ? (this.counts?.has(l.id) ? this.counts.get(l.id).toLocaleString("en") : "—")
+            : String((l.numbers ?? []).length + (l.prefixes ?? []).length)),
           h("td", {}, l.block_anonymous ? "On" : "Off"),
           h("td", {}, h("button", { type: "button", "aria-label": `Edit ${l.name}`, onclick: () => { this.editing = l.id; this.page = 0; this.refresh(); } }, "Edit")))))),
       h("div", { class: "actions" }, h("button", { type: "button", "data-action": "new-list", onclick: () => this.newList() }, "+ Add blocklist")));
@@ -88,17 +107,37 @@ export class CgBlocklists extends CgElement {
   renderEditor(list) {
     if (!list) return this.editor.replaceChildren();
     const i = this._draft.draft.blocklists.indexOf(list);
-    const edit = (fn) => this._draft.edit((doc) => fn(doc.blocklists[i]));
+    // By id, not index: a control kept across renders still edits its own list.
+    const edit = (fn) => this._draft.edit((doc) => fn(doc.blocklists.find((l) => l.id === list.id)));
     const name = h("input", { name: "list-name", value: list.name, autocomplete: "off", onchange: () => edit((l) => { l.name = name.value; }) });
     const anon = h("button", { type: "button", role: "switch", "aria-checked": String(!!list.block_anonymous), "aria-label": "Block Anonymous",
       "data-action": "block-anonymous", onclick: () => edit((l) => { l.block_anonymous = !l.block_anonymous; }) }, list.block_anonymous ? "On" : "Off");
-    if (this.rowsElsewhere(list)) {
+    const close = h("button", { type: "button", onclick: () => { this.editing = null; this.refresh(); } }, "Close");
+    const remove = h("button", { type: "button", onclick: () => { this.editing = null; this._draft.edit((doc) => {
+      doc.blocklists = doc.blocklists.filter((l) => l.id !== list.id);
+      for (const a of doc.accounts ?? []) if (a.blocklists) a.blocklists = a.blocklists.filter((id) => id !== list.id);
+    }); } }, "Delete list");
+    if (this.storedList(list)) {
+      // The rows' table keeps its page, search and import across draft changes (one per list, built once).
+      this.rowTables ??= new Map();
+      if (!this.rowTables.has(list.id)) this.rowTables.set(list.id, new ListRows(this, list, () => this.rowsChanged()));
+      const rows = this.rowTables.get(list.id);
+      const shown = this.editor.firstChild;
+      if (shown?.dataset.editing === list.id && shown.contains(rows.root)) {
+        // Same list: update the draft's fields in place, so focus stays where it is.
+        const n = shown.querySelector('[name="list-name"]');
+        if (this.shadowRoot.activeElement !== n) n.value = list.name;
+        const a = shown.querySelector('[data-action="block-anonymous"]');
+        a.setAttribute("aria-checked", String(!!list.block_anonymous));
+        a.textContent = list.block_anonymous ? "On" : "Off";
+        shown.querySelector("h3").textContent = `Blocklist: ${list.name}`;
+        return;
+      }
       this.editor.replaceChildren(h("div", { class: "box", part: "list-editor", "data-editing": list.id },
         h("h3", {}, `Blocklist: ${list.name}`),
         h("div", { class: "row" }, field("Name", name, `blocklists[${i}].name`),
           h("div", { class: "field" }, h("span", { class: "label" }, "Block Anonymous"), anon)),
-        h("p", { class: "banner info" }, "This list's numbers are stored as rows, not in the policy document: they are managed through the list's own routes (…/blacklists/", list.id, "/numbers)."),
-        h("div", { class: "actions" }, h("button", { type: "button", onclick: () => { this.editing = null; this.refresh(); } }, "Close"))));
+        rows.root, h("div", { class: "actions" }, close, remove)));
       return;
     }
     const number = h("input", { name: "number", autocomplete: "off", placeholder: "+1 415 555 0100" });
@@ -120,12 +159,7 @@ export class CgBlocklists extends CgElement {
       h("div", { class: "row" }, field("Number", number, `blocklists[${i}].numbers`), field("Label", label),
         h("button", { type: "button", "data-action": "add-number", onclick: add }, "Add number")),
       field("Search", search), numbersBox,
-      h("div", { class: "actions" },
-        h("button", { type: "button", onclick: () => { this.editing = null; this.refresh(); } }, "Close"),
-        h("button", { type: "button", onclick: () => { this.editing = null; this._draft.edit((doc) => {
-          doc.blocklists.splice(i, 1);
-          for (const a of doc.accounts ?? []) if (a.blocklists) a.blocklists = a.blocklists.filter((id) => id !== list.id);
-        }); } }, "Delete list"))));
+      h("div", { class: "actions" }, close, remove)));
     this.renderNumbers(list, i, numbersBox);
     if (this._focusNumber) { this._focusNumber = false; this.editor.querySelector('[name="number"]').focus(); }
   }

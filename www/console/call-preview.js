@@ -3,6 +3,7 @@
 import { CgElement, h, field, select, showProblems, problemsOf } from "./base.js";
 import { loadCore } from "./core.js";
 import { PolicyDraft } from "./draft.js";
+import { decideFromRows, ownRows } from "./rows.js";
 
 const SIP_REASONS = { 433: "Anonymity Disallowed", 603: "Decline" };
 
@@ -164,35 +165,41 @@ export class CgCallPreview extends CgElement {
     return engine;
   }
 
-  /** Decides the call under the draft and the stored policy and renders both. */
+  /**
+   * Decides the call under the draft and the stored policy and renders both. Each side decides as the worker
+   * does with lists stored as rows: the core's lookup keys, the stored rows under them, the core's decision from
+   * those rows (the draft's own entries, for lists it carries entries of, in place of the stored rows).
+   */
   async run() {
     if (!this._draft?.loaded) return;
+    const runId = (this._runId = (this._runId ?? 0) + 1);
     const cg = await loadCore();
     const event = this.call;
     const d = this._draft;
-    const results = [];
     const fieldProblems = [];
-    const decide = (which, key, doc) => {
+    const decide = async (which, key, doc, own) => {
       let engine;
       try {
         engine = this.engine(cg, which, key, doc);
       } catch (e) {
-        results.push({ which, problems: problemsOf(e) });
-        return null;
+        return { which, problems: problemsOf(e) };
       }
       try {
-        const decision = engine.decide(event);
-        results.push({ which, decision });
-        return decision;
+        return { which, decision: await decideFromRows(this, engine, event, own && own()) };
       } catch (e) {
         // The call's own problems: shown next to its fields (paths relative to the event).
-        if (!fieldProblems.length) fieldProblems.push(...problemsOf(e).map((p) => ({ ...p, field: `event.${p.field}` })));
-        results.push({ which, problems: problemsOf(e) });
-        return null;
+        if (!e.status && !fieldProblems.length) fieldProblems.push(...problemsOf(e).map((p) => ({ ...p, field: `event.${p.field}` })));
+        return { which, problems: problemsOf(e) };
       }
     };
-    const draft = decide("draft", d.revision, d.draft);
-    const stored = d.stored ? decide("stored", d.stored.version, d.stored.policy) : null;
+    const own = () => {
+      if (this._own?.revision !== d.revision) this._own = { revision: d.revision, rows: ownRows(cg, d.draft) };
+      return this._own.rows;
+    };
+    const results = await Promise.all([decide("draft", d.revision, d.draft, own),
+      ...(d.stored ? [decide("stored", d.stored.version, d.stored.policy, null)] : [])]);
+    if (runId !== this._runId) return; // a newer run is under way
+    const [draft, stored] = results.map((r) => r.decision ?? null);
     showProblems(this.root, fieldProblems, this.others);
     const same = draft && stored && JSON.stringify(draft) === JSON.stringify(stored);
     this.out.replaceChildren(...results.map((r) => h("section", {

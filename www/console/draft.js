@@ -33,13 +33,7 @@ export class PolicyDraft extends EventTarget {
   load(force = false) {
     if (this.loading && !force) return this.loading;
     this.loading = (async () => {
-      let stored = null;
-      try {
-        const r = await apiRequest(this.conn, "GET", "policy");
-        stored = { version: r.body.version, policy: r.body.policy, etag: r.etag };
-      } catch (e) {
-        if (e.status !== 404) throw e;
-      }
+      const stored = await this.readStored();
       const keepDraft = this.dirty;
       this.stored = stored;
       if (!keepDraft) this.draft = clone(stored?.policy ?? EMPTY_POLICY);
@@ -47,6 +41,33 @@ export class PolicyDraft extends EventTarget {
       await this.changedDraft();
     })();
     return this.loading;
+  }
+
+  /** The stored policy: { version, policy, etag }, or null when none is stored. */
+  async readStored() {
+    try {
+      const r = await apiRequest(this.conn, "GET", "policy");
+      return { version: r.body.version, policy: r.body.policy, etag: r.etag };
+    } catch (e) {
+      if (e.status !== 404) throw e;
+      return null;
+    }
+  }
+
+  /**
+   * After a change made outside the draft (a list's entries through the list routes, which is a new policy
+   * version too): reads the stored policy again and carries the draft's edits onto it as `rebase` does, so the
+   * next Apply is not refused for a change this console made itself.
+   */
+  async sync() {
+    const base = this.stored?.policy ?? EMPTY_POLICY;
+    const dirty = this.dirty;
+    const stored = await this.readStored();
+    const overlaps = [];
+    this.draft = dirty ? merge3(base, this.draft, stored?.policy ?? EMPTY_POLICY, "", overlaps) : clone(stored?.policy ?? EMPTY_POLICY);
+    this.stored = stored;
+    if (overlaps.length) this.overlaps = overlaps;
+    await this.changedDraft();
   }
 
   /** True when the draft differs from the stored document. */

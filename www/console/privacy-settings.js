@@ -5,6 +5,7 @@ import { CgElement, h, field, select, nextId } from "./base.js";
 import { loadCore } from "./core.js";
 import { PolicyDraft } from "./draft.js";
 import { applyBar, setPath, getPath } from "./applybar.js";
+import { decideFromRows, ownRows } from "./rows.js";
 
 const MODES = [["kazoo", "Kazoo (name and number)"], ["hide_name", "Hide name"], ["hide_number", "Hide number"], ["sip", "SIP (Privacy header only)"]];
 const INHERIT = ["", "Inherit"];
@@ -138,14 +139,20 @@ export class CgPrivacySettings extends CgElement {
     this.form.replaceChildren(system, h("h3", {}, "Accounts"), ...accounts, add, ...(resources.length ? [h("h3", {}, "Resources (outbound carriers)"), ...resources] : []));
   }
 
-  /** The effective privacy mode per account and route, and whether an anonymous call is rejected: the core's answers. */
+  /**
+   * The effective privacy mode per account and route, and whether an anonymous call is rejected: the core's
+   * answers, decided from rows as the worker decides (the draft's own entries in place of stored ones).
+   */
   async showEffective() {
     const cg = await loadCore();
     const d = this._draft;
-    let engine;
+    const runId = (this._effId = (this._effId ?? 0) + 1);
+    let engine, own;
     try {
       engine = new cg.Engine(d.draft);
+      own = ownRows(cg, d.draft);
     } catch {
+      engine?.free();
       this.effective.replaceChildren(h("p", { class: "muted" }, "Fix the draft's problems to see the effective result."));
       return;
     }
@@ -155,21 +162,25 @@ export class CgPrivacySettings extends CgElement {
         routes.push([r.id, null]);
         for (const g of r.gateways ?? []) routes.push([r.id, g.id]);
       }
-      const rows = (d.draft.accounts ?? []).map((a) => {
-        const anon = engine.decide({ ...ANON_CALL, account: a.id }).screening;
-        const cells = routes.map(([resource, gateway]) => {
-          const p = engine.decide({ ...OUT_CALL, account: a.id, ...(resource ? { resource } : {}), ...(gateway ? { gateway } : {}) }).presentation;
+      const decide = (event) => decideFromRows(this, engine, event, own);
+      const rows = await Promise.all((d.draft.accounts ?? []).map(async (a) => {
+        const anon = (await decide({ ...ANON_CALL, account: a.id })).screening;
+        const cells = await Promise.all(routes.map(async ([resource, gateway]) => {
+          const p = (await decide({ ...OUT_CALL, account: a.id, ...(resource ? { resource } : {}), ...(gateway ? { gateway } : {}) })).presentation;
           return h("td", { "data-route": [resource, gateway].filter(Boolean).join("/") || "none" },
             p.mode, h("br"), h("span", { class: "muted" }, `${p.mode_from.level}${p.mode_from.id ? " " + p.mode_from.id : ""}`));
-        });
+        }));
         return h("tr", { "data-account": a.id }, h("th", { scope: "row" }, a.id),
           h("td", { "data-anonymous": anon.action }, anon.action === "reject" ? `Rejected ${anon.sip_code}` : "Allowed"), cells);
-      });
+      }));
+      if (runId !== this._effId) return;
       this.effective.replaceChildren(h("table", { part: "effective" },
         h("caption", { class: "sr-only" }, "Effective privacy mode per account and route"),
         h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Account"), h("th", { scope: "col" }, "Anonymous call"),
           routes.map(([r, g]) => h("th", { scope: "col" }, r ? (g ? `${r} / ${g}` : `${r} (any gateway)`) : "No carrier")))),
         h("tbody", {}, rows)));
+    } catch (e) {
+      if (runId === this._effId) this.effective.replaceChildren(h("div", { class: "banner error", role: "alert" }, e.message));
     } finally {
       engine.free();
     }

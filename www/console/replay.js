@@ -152,7 +152,7 @@ export class CgReplay extends CgElement {
       chartTable("Outcomes per bucket", ["Bucket start (UTC)", "Rejected before", "Rejected after", "Allowed before", "Allowed after"],
         report.buckets.map((b) => [new Date(b.start * 1000).toISOString(), rejected(b.before), rejected(b.after), b.before.allowed, b.after.allowed])),
       h("h3", {}, `Calls whose outcome changes (${report.changed_total}${report.changed.length < report.changed_total ? `, first ${report.changed.length} shown` : ""})`),
-      table, problems);
+      table, ...(problems ? [problems] : []));
     this.chart?.dispose();
     this.chart = lineChart(this, chartBox, {
       title: "Rejected and allowed calls per bucket, stored policy vs draft", x, time: true, xLabel: "time", yLabel: "calls",
