@@ -576,8 +576,16 @@ export class Lists {
     this.blacklistRow(id);
     let p = null;
     if (prefix !== null) p = /^\+\d{0,17}$/.test(prefix) ? prefix : this.normalise("prefix", prefix, null, "prefix");
-    const total = this.sql.exec("SELECT COUNT(*) AS n FROM list_entries WHERE list = ? AND kind = ?", `blocklist:${id}`, KINDS.indexOf(kind)).one().n;
-    return { ...this.page(`blocklist:${id}`, kind, { pageSize, startKey, prefix: p }), total };
+    return { ...this.page(`blocklist:${id}`, kind, { pageSize, startKey, prefix: p }), total: this.kindTotal(`blocklist:${id}`, kind) };
+  }
+
+  /**
+   * A list's entries of one kind without counting a million rows on every page read: the list's kept count less
+   * its prefix rows (a handful, counted), or those prefix rows.
+   */
+  kindTotal(list, kind) {
+    const prefixes = this.sql.exec("SELECT COUNT(*) AS n FROM list_entries WHERE list = ? AND kind = ?", list, KINDS.indexOf("prefix")).one().n;
+    return kind === "prefix" ? prefixes : Math.max(this.listState(list).entries - prefixes, 0);
   }
 
   /** An account's settings as Kazoo's account document shows its blocklist selection. */
@@ -641,7 +649,9 @@ export class Lists {
     if (label !== null) { where.push("label = ?"); args.push(label); }
     if (search !== null) { where.push("(instr(written, ?) > 0 OR instr(coalesce(label, ''), ?) > 0)"); args.push(search, search); }
     const w = where.join(" AND ");
-    const total = this.sql.exec(`SELECT COUNT(*) AS n FROM list_entries WHERE ${w}`, ...args).one().n;
+    // One user's whole list: its kept count (a user's list holds numbers only), not a count of its rows.
+    const total = user !== null && number === null && label === null && search === null ? this.listState(`user:${user}`).entries
+      : this.sql.exec(`SELECT COUNT(*) AS n FROM list_entries WHERE ${w}`, ...args).one().n;
     const col = order === "label" ? "label" : order === "user_uuid" ? "list" : "key";
     const rows = this.sql.exec(`SELECT list, key, written, label, uuid, version FROM list_entries WHERE ${w}
       ORDER BY ${col} ${direction === "desc" ? "DESC" : "ASC"}, uuid LIMIT ? OFFSET ?`, ...args, limit ?? -1, offset).toArray();
