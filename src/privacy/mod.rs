@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::policy::event::{CallEvent, Direction, Identity};
 use crate::policy::trust::carrier_trusted;
 use crate::policy::{Account, Gateway, Part, Policy, PrivacyMode, Resource, System};
-use crate::sip::invite::presented_user;
+use crate::sip::invite::presented_user_in;
 use crate::trace::{Outcome, Trace};
 use serde::Serialize;
 
@@ -240,7 +240,7 @@ pub fn present_detected(
         privacy_header: signal.then_some("id"),
         p_asserted_identity,
         from_display: caller_name.clone(),
-        from_user: presented_user(&caller_number, &scope.account.country),
+        from_user: presented_user_in(&event.numbers, &caller_number, &scope.account.country),
     };
     Presentation {
         caller_name,
@@ -257,8 +257,13 @@ pub fn present_detected(
 
 /// The emergency number `routed` is (ignoring spaces and dashes), if it is one for the account's country.
 fn emergency_number<'s>(routed: &str, scope: &Scope<'s>) -> Option<&'s str> {
-    let digits: String = routed.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
-    scope.system.emergency_for(&scope.account.country).iter().map(String::as_str).find(|n| *n == digits)
+    let digits = || routed.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'));
+    scope
+        .system
+        .emergency_for(&scope.account.country)
+        .iter()
+        .map(String::as_str)
+        .find(|n| n.chars().eq(digits()))
 }
 
 /// The inputs of the one rule that decides each part of the caller ID.

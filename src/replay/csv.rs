@@ -337,6 +337,7 @@ impl Row<'_> {
             now: None,
             certificate_chain: Vec::new(),
             certificate_error: None,
+            numbers: Default::default(),
         })
     }
 }

@@ -536,7 +536,7 @@ pub(crate) fn read_caller(
                 (None, raw.to_owned())
             }
         };
-        match crate::phone::normalize(&number, &account.country) {
+        match &*event.numbers.normalize(&number, &account.country) {
             Ok(n) if E164::parse(&n.e164).is_some() => {
                 trace.push(
                     "screening.normalize",
@@ -547,7 +547,7 @@ pub(crate) fn read_caller(
                     number: raw.to_owned(),
                     source: Some(source),
                     rewritten,
-                    e164: Some(n.e164),
+                    e164: Some(n.e164.clone()),
                     ..Caller::default()
                 };
                 return caller;
@@ -592,9 +592,12 @@ fn detect_anonymous(event: &CallEvent, cx: &Context<'_>, caller: &mut Caller, tr
         why.push(format!("caller number {number:?} is in anonymous_cid_numbers"));
     }
     let name = event.caller_name.trim();
-    if sys.check_additional_anonymous_cid_names
-        && sys.anonymous_cid_names.iter().any(|n| n.to_lowercase() == name.to_lowercase())
-    {
+    // Unicode lower-casing for the rare non-ASCII name; for ASCII it is the ASCII one (no allocation).
+    let same = |n: &str| match n.is_ascii() && name.is_ascii() {
+        true => n.eq_ignore_ascii_case(name),
+        false => n.to_lowercase() == name.to_lowercase(),
+    };
+    if sys.check_additional_anonymous_cid_names && sys.anonymous_cid_names.iter().any(|n| same(n)) {
         why.push(format!("caller name {name:?} is in anonymous_cid_names"));
     }
     if why.is_empty() {
