@@ -77,34 +77,39 @@ fn main() {
 
     // Two decisions per call, the events already read: traced (what every call cost before) and untraced.
     let (eb, ed) = (Engine::new(&base).unwrap(), Engine::new(&draft).unwrap());
-    let events: Vec<_> = log
-        .lines()
-        .skip(1)
-        .take(10_000)
-        .map(|l| {
-            let c: Vec<&str> = l.split(',').collect();
-            cidguard::policy::read_event(&serde_json::json!({
-                "direction": c[1], "account": c[2], "caller_number": c[3], "caller_name": c[4], "dialled_number": c[5]
-            }))
-            .unwrap()
-        })
-        .collect();
+    // Read afresh for every run: an event keeps the numbers it normalised, and a run must not reuse them.
+    let events = || -> Vec<_> {
+        log.lines()
+            .skip(1)
+            .take(10_000)
+            .map(|l| {
+                let c: Vec<&str> = l.split(',').collect();
+                cidguard::policy::read_event(&serde_json::json!({
+                    "direction": c[1], "account": c[2], "caller_number": c[3], "caller_name": c[4], "dialled_number": c[5]
+                }))
+                .unwrap()
+            })
+            .collect()
+    };
+    let n = events().len() as f64;
     let (mut traced, mut untraced) = (Vec::new(), Vec::new());
     for _ in 0..runs {
+        let evs = events();
         let t = Instant::now();
-        for e in &events {
+        for e in &evs {
             black_box(eb.decide(e).unwrap());
             black_box(ed.decide(e).unwrap());
         }
         traced.push(t.elapsed().as_secs_f64());
+        let evs = events();
         let t = Instant::now();
-        for e in &events {
+        for e in &evs {
             black_box(eb.decide_untraced(e).unwrap());
             black_box(ed.decide_untraced(e).unwrap());
         }
         untraced.push(t.elapsed().as_secs_f64());
     }
-    let us = |v: Vec<f64>| median(v) * 1e6 / events.len() as f64;
+    let us = |v: Vec<f64>| median(v) * 1e6 / n;
     println!(
         "two decisions per call (events already read): {:.2} us/call traced (Engine::decide), {:.2} us/call untraced",
         us(traced),

@@ -7,6 +7,10 @@
 //!   `direction`), `account_id`, `caller_id_number`, `caller_id_name`, `dialed_number` (or `callee_id_number`).
 //!
 //! `time` is Unix seconds or an ISO 8601 UTC date-time (`2026-12-04T18:40:00Z`).
+//!
+//! A line is read into a [`Row`] whose fields borrow from the line (only a quoted field is copied), and the row
+//! into a call event without JSON in between when it is plainly valid: the replay reads 100,000 lines in a
+//! fraction of the time two decisions per line take.
 
 use crate::error::{Error, Problems};
 use crate::policy::event::{read_event, CallEvent, Direction, SipFacts};
@@ -377,4 +381,60 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "time,direction,account,caller_number,caller_name,dialled_number,destination_user,resource,gateway,sip_privacy,p_asserted_identity,remote_party_id";
+
+    /// Every row's event is the one `read_event` reads from its JSON, whether built directly or not.
+    #[test]
+    fn rows_give_the_events_read_event_gives() {
+        let columns = Columns::from_header(HEADER).unwrap();
+        let long = "N".repeat(300);
+        let accents = "é".repeat(200);
+        let lines = [
+            (
+                "1796378400,inbound,acc-fr,01 70 36 99 99,\"Dupont, \"\"Zoë\"\"\",+33170000000,,,,,,"
+                    .to_owned(),
+                true,
+            ),
+            (" 1796378400 , INBOUND , acc-fr , 06 11 22 33 44 , Bob , , u-alice ,,,,,".to_owned(), true),
+            (
+                "1796378400,outbound,acc-fr,+33639981234,Alice,*67 0612345678,,carrier-a,gw-2,,,".to_owned(),
+                true,
+            ),
+            ("1796378400,internal,acc-fr,1001,,1002,u-bob,,,,,".to_owned(), true),
+            (format!("1796378400,inbound,acc-fr,0612345678,{accents},+33170000000,,,,,,"), false),
+            (format!("1796378400,inbound,acc-fr,0612345678,{long},+33170000000,,,,,,"), false),
+            ("1796378400,inbound,acc-fr,0612345678,X,+33170000000,,carrier-a,,,,".to_owned(), false),
+            ("1796378400,outbound,acc-fr,0612345678,X,+336,u-bob,carrier-a,,,,".to_owned(), false),
+            ("1796378400,outbound,acc-fr,0612345678,X,+336,,,gw-1,,,".to_owned(), false),
+            ("1796378400,sideways,acc-fr,0612345678,X,+336,,,,,,".to_owned(), false),
+            ("1796378400,inbound,,0612345678,X,+336,,,,,,".to_owned(), false),
+            (
+                "1796378400,inbound,acc-fr,0612345678,X,+336,,,,id;user,<sip:+33612345678@x>,".to_owned(),
+                false,
+            ),
+        ];
+        for (line, plain) in &lines {
+            let mut cells = Vec::new();
+            let row = columns.row(line, 2, &mut cells, None).unwrap();
+            assert_eq!(row.plain_event().is_some(), *plain, "{line}");
+            assert_eq!(row.event(), read_event(&row.to_value()), "{line}");
+        }
+    }
+
+    #[test]
+    fn split_borrows_plain_fields_and_unquotes_the_others() {
+        let mut cells = Vec::new();
+        split_into("a, b ,\"c,\"\"d\"\"\",x\"y\",\"e\"f,", &mut cells).unwrap();
+        assert_eq!(cells, ["a", " b ", "c,\"d\"", "x\"y\"", "ef", ""]);
+        assert!(matches!(cells[0], Cow::Borrowed(_)) && matches!(cells[2], Cow::Owned(_)));
+        assert_eq!(split("\"open,"), Err("unterminated_quote"));
+        assert_eq!(split(&",".repeat(MAX_COLUMNS)), Err("too_many_columns"));
+        assert_eq!(split(&",".repeat(MAX_COLUMNS - 1)).map(|c| c.len()), Ok(MAX_COLUMNS));
+    }
 }
