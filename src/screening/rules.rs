@@ -15,6 +15,7 @@ use crate::screening::rewrite::rewrite;
 use crate::screening::stir::{verify, Inputs, StirAction, Verification};
 use crate::trace::{Outcome, Trace};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 named_enum! {
@@ -505,9 +506,8 @@ pub(crate) fn read_caller(
     trust: &SourceTrust,
     trace: &mut Trace,
 ) -> Caller {
-    let mut caller = Caller { number: event.caller_number.clone(), ..Caller::default() };
-    let mut candidates = vec![("caller_number", event.caller_number.as_str())];
-    candidates.extend(asserted_identities(event, trust, trace));
+    let identities = asserted_identities(event, trust, trace);
+    let candidates = std::iter::once(("caller_number", event.caller_number.as_str())).chain(identities);
     let mut tried = false;
     for (source, raw) in candidates {
         let raw = raw.trim();
@@ -523,7 +523,7 @@ pub(crate) fn read_caller(
                     Outcome::Applied,
                     format_args!("rule {i} ({rule}) rewrote {source} {raw} -> {out}"),
                 );
-                (Some(out.clone()), out)
+                (Some(out.clone()), Cow::Owned(out))
             }
             None => {
                 if !account.in_callerid.is_empty() {
@@ -533,7 +533,7 @@ pub(crate) fn read_caller(
                         format_args!("no rule matches {source} {raw}"),
                     );
                 }
-                (None, raw.to_owned())
+                (None, Cow::Borrowed(raw))
             }
         };
         match &*event.numbers.normalize(&number, &account.country) {
@@ -543,14 +543,13 @@ pub(crate) fn read_caller(
                     Outcome::Set,
                     format_args!("{source} {number} read in {} as {}", account.country, n.e164),
                 );
-                caller = Caller {
+                return Caller {
                     number: raw.to_owned(),
                     source: Some(source),
                     rewritten,
                     e164: Some(n.e164.clone()),
                     ..Caller::default()
                 };
-                return caller;
             }
             Ok(n) => trace.push(
                 "screening.normalize",
@@ -567,7 +566,7 @@ pub(crate) fn read_caller(
     if !tried {
         trace.push("screening.normalize", Outcome::NotMatched, "no caller number");
     }
-    caller
+    Caller { number: event.caller_number.clone(), ..Caller::default() }
 }
 
 /// Kazoo's anonymity test: privacy requested, an empty or all-zero number, and (when switched on) a
