@@ -56,8 +56,9 @@ pub fn split_into<'a>(line: &'a str, out: &mut Vec<Cow<'a, str>>) -> Result<(), 
     out.clear();
     let mut rest = line;
     loop {
-        let end = rest.find(',').unwrap_or(rest.len());
-        let (field, after) = if rest[..end].contains('"') {
+        // Byte searches: `,` and `"` are ASCII, never part of a multi-byte character.
+        let end = rest.bytes().position(|b| b == b',').unwrap_or(rest.len());
+        let (field, after) = if rest.as_bytes()[..end].contains(&b'"') {
             let (field, used) = quoted_field(rest)?;
             (Cow::Owned(field), &rest[used..])
         } else {
