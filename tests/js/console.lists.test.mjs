@@ -187,9 +187,9 @@ test("the export downloads the whole list as CSV", async () => {
   assert.equal(file.suggestedFilename(), "blacklist-feed.csv");
   const text = readFileSync(await file.path(), "utf8");
   const lines = text.trim().split("\n");
-  assert.equal(lines[0], "number,label");
+  assert.equal(lines[0], "number,label,kind");
   assert.equal(lines.length, FEED + 1);
-  assert.equal(lines[1], `${feedNumber(0)},feed 0`);
+  assert.equal(lines[1], `${feedNumber(0)},feed 0,number`);
 });
 
 test("the call preview decides from rows: a number only in the imported rows is rejected 603, draft and stored", async () => {

@@ -99,7 +99,7 @@ export class ListRows {
         this.importForm,
         h("div", { class: "import-progress" }, this.bar, this.barText), this.report),
       h("div", { class: "actions" }, h("button", { type: "button", "data-action": "export", onclick: () => this.export() }, "Export CSV"),
-        h("span", { class: "muted" }, "every number of the list, streamed as number,label")));
+        h("span", { class: "muted" }, "every entry of the list, as number,label,kind")));
   }
 
   setPrefix() {
