@@ -1,6 +1,7 @@
 // The console's screenshots (shown in docs/console.md) are produced by the test run. A plain run writes them to a
-// temporary directory and compares each with the committed one in docs/console/ (same size, and at most
-// MAX_DIFF of its pixels visibly different, so text that legitimately varies, such as an id, does not count);
+// temporary directory and compares each with the committed one in docs/console/ (the same size within SLACK
+// pixels, and at most MAX_DIFF of its pixels visibly different, the part where the two do not overlap counted as
+// different; so text that legitimately varies, such as an id or a "replayed in 87 ms", does not count);
 // `UPDATE_SCREENSHOTS=1` writes them over the committed ones instead. Either way the work tree is left as it was
 // unless an update is asked for.
 import { mkdirSync, mkdtempSync, readFileSync, existsSync, rmSync } from "node:fs";
@@ -13,6 +14,8 @@ const COMMITTED = fileURLToPath(new URL("../../docs/console/", import.meta.url))
 const MAX_DIFF = 0.02;
 /** A pixel differs when a channel moves by more than this (anti-aliasing noise stays under it). */
 const CHANNEL = 40;
+/** Pixels by which a width or height may differ (a line of varying text one pixel taller); more is drift. */
+const SLACK = 4;
 
 export function screenshots(context) {
   const update = process.env.UPDATE_SCREENSHOTS === "1";
@@ -24,23 +27,26 @@ export function screenshots(context) {
   /** Compares two PNGs in Chromium (decoded by the browser, no image library): { size, ratio }. */
   async function compare(a, b) {
     comparer ??= await context.newPage();
-    return comparer.evaluate(async ([a, b, channel]) => {
+    return comparer.evaluate(async ([a, b, channel, slack]) => {
       const decode = async (b64) => createImageBitmap(new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], { type: "image/png" }));
       const [x, y] = await Promise.all([decode(a), decode(b)]);
-      if (x.width !== y.width || x.height !== y.height) return { size: `${y.width}x${y.height} instead of ${x.width}x${x.height}`, ratio: 1 };
+      if (Math.abs(x.width - y.width) > slack || Math.abs(x.height - y.height) > slack)
+        return { size: `${y.width}x${y.height} instead of ${x.width}x${x.height}`, ratio: 1 };
+      const w = Math.max(x.width, y.width), h = Math.max(x.height, y.height);
       const pixels = (img) => {
-        const c = new OffscreenCanvas(img.width, img.height);
+        const c = new OffscreenCanvas(w, h);
         const g = c.getContext("2d");
         g.drawImage(img, 0, 0);
-        return g.getImageData(0, 0, img.width, img.height).data;
+        return g.getImageData(0, 0, w, h).data;
       };
       const [p, q] = [pixels(x), pixels(y)];
       let differ = 0;
       for (let i = 0; i < p.length; i += 4) {
-        if (Math.abs(p[i] - q[i]) > channel || Math.abs(p[i + 1] - q[i + 1]) > channel || Math.abs(p[i + 2] - q[i + 2]) > channel) differ++;
+        if (Math.abs(p[i] - q[i]) > channel || Math.abs(p[i + 1] - q[i + 1]) > channel || Math.abs(p[i + 2] - q[i + 2]) > channel ||
+          Math.abs(p[i + 3] - q[i + 3]) > channel) differ++;
       }
       return { size: null, ratio: differ / (p.length / 4) };
-    }, [a, b, CHANNEL]);
+    }, [a, b, CHANNEL, SLACK]);
   }
 
   return {
