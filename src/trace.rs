@@ -81,15 +81,34 @@ pub struct Step {
     pub detail: String,
 }
 
-/// The ordered trace of one decision.
+/// The ordered trace of one decision. A trace is recording ([`Trace::default`]) or silent ([`Trace::silent`]):
+/// a silent one keeps nothing, so the very same decision code runs without building any step (the what-if
+/// replay decides 100,000 calls twice and needs only their outcomes). Details are formatted only when kept:
+/// callers pass `format_args!(…)`, and guard detail that takes work to assemble with [`Trace::recording`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
-pub struct Trace(pub Vec<Step>);
+pub struct Trace(pub Vec<Step>, #[serde(skip)] Silent);
+
+/// Whether a trace drops its steps (the default keeps them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Silent(bool);
 
 impl Trace {
-    /// Appends a step.
-    pub fn push(&mut self, rule: &'static str, outcome: Outcome, detail: impl Into<String>) {
-        self.0.push(Step { rule, outcome, detail: detail.into() });
+    /// A trace that keeps no step.
+    pub fn silent() -> Trace {
+        Trace(Vec::new(), Silent(true))
+    }
+
+    /// Whether steps are kept (detail that takes work to assemble is built only then).
+    pub fn recording(&self) -> bool {
+        !self.1 .0
+    }
+
+    /// Appends a step (formatting its detail), unless the trace is silent.
+    pub fn push(&mut self, rule: &'static str, outcome: Outcome, detail: impl std::fmt::Display) {
+        if self.recording() {
+            self.0.push(Step { rule, outcome, detail: detail.to_string() });
+        }
     }
 
     /// The steps of one rule, in order (for tests and callers that look for one rule).

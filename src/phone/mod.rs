@@ -15,7 +15,9 @@ mod text;
 
 use crate::error::Error;
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 use std::fmt::Write as _;
+use std::rc::Rc;
 
 /// A number in E.164 with the region it belongs to and whether it is a valid (assigned-range) number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,6 +77,42 @@ pub fn normalize(number: &str, country: &str) -> Result<Normalized, Error> {
 pub fn normalize_with(number: &str, country: Country) -> Result<Normalized, Error> {
     finish(parse::parse(number, Some(country.0)))
 }
+
+/// The normalisations made for one call, so that each (number, country) is read once however often the call
+/// is decided: screening and presentation each read the caller, and the what-if replay decides every call
+/// under two policies. A cache of [`normalize`] and nothing else: it never changes an answer (two memos are
+/// always equal; cloning one shares its results).
+#[derive(Debug, Clone, Default)]
+pub struct Memo(RefCell<Vec<MemoEntry>>);
+
+type MemoEntry = (Box<str>, Box<str>, Rc<Result<Normalized, Error>>);
+
+/// Numbers a memo keeps (a call has a handful: its caller, the identity headers, a rewritten caller).
+const MEMO_SIZE: usize = 8;
+
+impl Memo {
+    /// [`normalize`], read from the memo when this call already normalised `number` in `country`.
+    pub fn normalize(&self, number: &str, country: &str) -> Rc<Result<Normalized, Error>> {
+        let seen =
+            self.0.borrow().iter().find(|(n, c, _)| **n == *number && **c == *country).map(|e| e.2.clone());
+        seen.unwrap_or_else(|| {
+            let r = Rc::new(normalize(number, country));
+            let mut memo = self.0.borrow_mut();
+            if memo.len() < MEMO_SIZE {
+                memo.push((number.into(), country.into(), r.clone()));
+            }
+            r
+        })
+    }
+}
+
+impl PartialEq for Memo {
+    fn eq(&self, _: &Memo) -> bool {
+        true
+    }
+}
+
+impl Eq for Memo {}
 
 /// Normalises a number that must carry its country calling code, with or without the leading `+`
 /// (`+41793026727`, or `41793026727` as Infobip sends it); there is no default country.

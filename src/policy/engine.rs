@@ -86,7 +86,7 @@ impl Engine {
 
     /// Decides only the presentation of a call.
     pub fn present(&self, event: &CallEvent) -> Result<PresentationDecision, Error> {
-        let Prepared { scope, detected, mut trace, .. } = self.prepare(event)?;
+        let Prepared { scope, detected, mut trace, .. } = self.prepare(event, Trace::default())?;
         let presentation = present_detected(event, &scope, detected, &mut trace);
         Ok(PresentationDecision { presentation, trace })
     }
@@ -98,14 +98,24 @@ impl Engine {
 
     /// Screens only a call (null screening for calls that are not inbound).
     pub fn screen_event(&self, event: &CallEvent) -> Result<ScreeningDecision, Error> {
-        let Prepared { scope, user, detected, trust, mut trace } = self.prepare(event)?;
+        let Prepared { scope, user, detected, trust, mut trace } = self.prepare(event, Trace::default())?;
         let screening = self.screen(event, &scope, user, &detected.requested, &trust, &mut trace);
         Ok(ScreeningDecision { screening, trace })
     }
 
     /// Decides a call: privacy detection, screening, presentation, with one trace.
     pub fn decide(&self, event: &CallEvent) -> Result<Decision, Error> {
-        let Prepared { scope, user, detected, trust, mut trace } = self.prepare(event)?;
+        self.decide_into(event, Trace::default())
+    }
+
+    /// [`Engine::decide`] with a silent trace: the same decision, its trace left empty and no step formatted
+    /// (the what-if replay decides every call twice and compares outcomes; traces are for people).
+    pub fn decide_untraced(&self, event: &CallEvent) -> Result<Decision, Error> {
+        self.decide_into(event, Trace::silent())
+    }
+
+    fn decide_into(&self, event: &CallEvent, trace: Trace) -> Result<Decision, Error> {
+        let Prepared { scope, user, detected, trust, mut trace } = self.prepare(event, trace)?;
         let screening = self.screen(event, &scope, user, &detected.requested, &trust, &mut trace);
         let presentation = present_detected(event, &scope, detected, &mut trace);
         Ok(Decision { presentation, screening, trace })
@@ -126,7 +136,7 @@ impl Engine {
     /// Decides a call from the rows storage fetched under its lookup keys: the same decision, trace
     /// included, as a policy document carrying the whole lists.
     pub fn decide_rows(&self, event: &CallEvent, rows: &[Row]) -> Result<Decision, Error> {
-        let Prepared { scope, user, detected, trust, mut trace } = self.prepare(event)?;
+        let Prepared { scope, user, detected, trust, mut trace } = self.prepare(event, Trace::default())?;
         let call = Resolved { account: scope.account, user, requested: &detected.requested, trust: &trust };
         let screening = screen_rows(event, &self.policy, &call, rows, &mut trace);
         let presentation = present_detected(event, &scope, detected, &mut trace);
@@ -139,10 +149,9 @@ impl Engine {
         Ok(self.decide_rows(&event, &read_rows(rows)?)?)
     }
 
-    fn prepare<'e>(&'e self, event: &CallEvent) -> Result<Prepared<'e>, Error> {
+    fn prepare<'e>(&'e self, event: &CallEvent, mut trace: Trace) -> Result<Prepared<'e>, Error> {
         let scope = Scope::resolve(&self.policy, event)?;
         let user = resolve_user(scope.account, event)?;
-        let mut trace = Trace::default();
         let trust = self.source_trust(event);
         let detected = detect(event, scope.system, &mut trace);
         Ok(Prepared { scope, user, detected, trust, trace })

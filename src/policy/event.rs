@@ -159,6 +159,9 @@ pub struct CallEvent {
     pub certificate_chain: Vec<String>,
     /// Why the platform could not fetch the certificate (timeout, HTTP status).
     pub certificate_error: Option<String>,
+    /// The numbers of this call normalised so far (each read once, however often the call is decided).
+    #[serde(skip)]
+    pub numbers: crate::phone::Memo,
 }
 
 const EVENT_KEYS: &[&str] = &[
@@ -269,6 +272,7 @@ fn read(v: &Value, errs: &mut Vec<Error>) -> Option<CallEvent> {
         now,
         certificate_chain,
         certificate_error,
+        numbers: Default::default(),
     })
 }
 

@@ -234,11 +234,13 @@ pub fn asserted_identities<'e>(
     ];
     if event.source.is_some() || headers.iter().any(|(_, _, id)| id.is_some()) {
         match (&trust.by, &trust.why_not) {
-            (Some(by), _) => trace.push("trust.source", Outcome::Matched, format!("source trusted: {by}")),
+            (Some(by), _) => {
+                trace.push("trust.source", Outcome::Matched, format_args!("source trusted: {by}"))
+            }
             (None, why) => trace.push(
                 "trust.source",
                 Outcome::NotMatched,
-                format!("source untrusted: {}", why.as_deref().unwrap_or("")),
+                format_args!("source untrusted: {}", why.as_deref().unwrap_or("")),
             ),
         }
     }
@@ -250,7 +252,7 @@ pub fn asserted_identities<'e>(
             Some(why) => trace.push(
                 "trust.identity",
                 Outcome::Skipped,
-                format!("{header} {user} ignored for identity and lists: {why}"),
+                format_args!("{header} {user} ignored for identity and lists: {why}"),
             ),
         }
     }

@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::policy::event::{CallEvent, Direction, Identity};
 use crate::policy::trust::carrier_trusted;
 use crate::policy::{Account, Gateway, Part, Policy, PrivacyMode, Resource, System};
-use crate::sip::invite::presented_user;
+use crate::sip::invite::presented_user_in;
 use crate::trace::{Outcome, Trace};
 use serde::Serialize;
 
@@ -180,25 +180,27 @@ pub fn present_detected(
 ) -> Presentation {
     let Detected { requested, routed_number } = detected;
     let (mode, mode_from, levels) = effective_mode(scope);
-    let detail = if levels.len() > 1 {
-        let each: Vec<String> = levels.iter().map(|(m, f)| format!("{m} from {}", f.describe())).collect();
-        format!(
-            "privacy_mode {mode}: {} (a more specific level adds hiding, never reveals; only sip passes through)",
-            each.join(", then ")
-        )
-    } else {
-        format!("privacy_mode {mode} from {}", mode_from.describe())
-    };
-    trace.push("privacy.mode", Outcome::Set, detail);
+    if trace.recording() {
+        let detail = if levels.len() > 1 {
+            let each: Vec<String> =
+                levels.iter().map(|(m, f)| format!("{m} from {}", f.describe())).collect();
+            format!(
+                "privacy_mode {mode}: {} (a more specific level adds hiding, never reveals; only sip passes through)",
+                each.join(", then ")
+            )
+        } else {
+            format!("privacy_mode {mode} from {}", mode_from.describe())
+        };
+        trace.push("privacy.mode", Outcome::Set, detail);
+    }
 
     let emergency_hit = routed_number.as_deref().and_then(|n| emergency_number(n, scope));
     let emergency = emergency_hit.is_some();
     if let Some(n) = emergency_hit {
-        let detail = format!("{n} is an emergency number in {}: privacy not applied", scope.account.country);
         trace.push(
             "privacy.emergency",
             if requested.any() { Outcome::Applied } else { Outcome::Matched },
-            detail,
+            format_args!("{n} is an emergency number in {}: privacy not applied", scope.account.country),
         );
     } else if event.direction == Direction::Outbound && routed_number.is_some() {
         trace.push("privacy.emergency", Outcome::NotMatched, "not an emergency number");
@@ -217,7 +219,7 @@ pub fn present_detected(
         display: Some(event.caller_name.clone()).filter(|s| !s.is_empty()),
         user: Some(event.caller_number.clone()).filter(|s| !s.is_empty()),
     });
-    if signal {
+    if signal && trace.recording() {
         let pai = match (mode, p_asserted_identity.is_some()) {
             (_, true) => "; P-Asserted-Identity carries the real caller ID".to_owned(),
             (PrivacyMode::Sip, false) => {
@@ -230,15 +232,15 @@ pub fn present_detected(
             }
             _ => String::new(),
         };
-        trace.push("privacy.sip", Outcome::Applied, format!("Privacy: id{pai}"));
-    } else {
+        trace.push("privacy.sip", Outcome::Applied, format_args!("Privacy: id{pai}"));
+    } else if !signal {
         trace.push("privacy.sip", Outcome::Skipped, "no privacy to signal");
     }
     let sip = SipSignal {
         privacy_header: signal.then_some("id"),
         p_asserted_identity,
         from_display: caller_name.clone(),
-        from_user: presented_user(&caller_number, &scope.account.country),
+        from_user: presented_user_in(&event.numbers, &caller_number, &scope.account.country),
     };
     Presentation {
         caller_name,
@@ -255,8 +257,13 @@ pub fn present_detected(
 
 /// The emergency number `routed` is (ignoring spaces and dashes), if it is one for the account's country.
 fn emergency_number<'s>(routed: &str, scope: &Scope<'s>) -> Option<&'s str> {
-    let digits: String = routed.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
-    scope.system.emergency_for(&scope.account.country).iter().map(String::as_str).find(|n| *n == digits)
+    let digits = || routed.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'));
+    scope
+        .system
+        .emergency_for(&scope.account.country)
+        .iter()
+        .map(String::as_str)
+        .find(|n| n.chars().eq(digits()))
 }
 
 /// The inputs of the one rule that decides each part of the caller ID.
@@ -275,26 +282,30 @@ impl PartRule<'_> {
             Part::Number => "privacy.number",
         };
         if !self.requested.hides(part) {
-            trace.push(rule, Outcome::Kept, format!("{part} presented: no privacy requested for it"));
+            trace.push(rule, Outcome::Kept, format_args!("{part} presented: no privacy requested for it"));
             (real.to_owned(), false)
         } else if self.emergency {
-            trace.push(rule, Outcome::Kept, format!("{part} presented: emergency call"));
+            trace.push(rule, Outcome::Kept, format_args!("{part} presented: emergency call"));
             (real.to_owned(), false)
         } else if self.mode.covers(part) {
             trace.push(
                 rule,
                 Outcome::Applied,
-                format!("{part} anonymised ({}): {real:?} -> {anonymous:?}", self.mode),
+                format_args!("{part} anonymised ({}): {real:?} -> {anonymous:?}", self.mode),
             );
             (anonymous.to_owned(), true)
         } else if self.mode == PrivacyMode::Sip {
-            trace.push(rule, Outcome::Kept, format!("{part} passed as is: sip mode signals privacy instead"));
+            trace.push(
+                rule,
+                Outcome::Kept,
+                format_args!("{part} passed as is: sip mode signals privacy instead"),
+            );
             (real.to_owned(), false)
         } else {
             trace.push(
                 rule,
                 Outcome::Kept,
-                format!("{part} passed as is: {} does not anonymise the {part}", self.mode),
+                format_args!("{part} passed as is: {} does not anonymise the {part}", self.mode),
             );
             (real.to_owned(), false)
         }

@@ -78,7 +78,7 @@ pub fn detect(event: &CallEvent, system: &System, trace: &mut Trace) -> Detected
         trace.push(
             "privacy.flags",
             Outcome::Matched,
-            format!("explicit flags: hide {}", parts(event.hide_name, event.hide_number)),
+            format_args!("explicit flags: hide {}", parts(event.hide_name, event.hide_number)),
         );
     }
 
@@ -97,7 +97,7 @@ pub fn detect(event: &CallEvent, system: &System, trace: &mut Trace) -> Detected
                 trace.push(
                     "privacy.feature_code",
                     Outcome::Matched,
-                    format!(
+                    format_args!(
                         "privacy flag from {code}: hide name and number; {code} stripped, routing {rest}"
                     ),
                 );
@@ -125,13 +125,13 @@ pub fn detect(event: &CallEvent, system: &System, trace: &mut Trace) -> Detected
                     trace.push(
                         "privacy.remote_party_id",
                         Outcome::Matched,
-                        format!("Remote-Party-ID privacy={p}: hide {}", parts(name, number)),
+                        format_args!("Remote-Party-ID privacy={p}: hide {}", parts(name, number)),
                     );
                 } else {
                     trace.push(
                         "privacy.remote_party_id",
                         Outcome::NotMatched,
-                        format!("Remote-Party-ID privacy={p}"),
+                        format_args!("Remote-Party-ID privacy={p}"),
                     );
                 }
             }
@@ -153,13 +153,13 @@ pub fn detect(event: &CallEvent, system: &System, trace: &mut Trace) -> Detected
             trace.push(
                 "privacy.presentation",
                 Outcome::Matched,
-                format!("presentation {name} ({}): {why}", pres.0),
+                format_args!("presentation {name} ({}): {why}", pres.0),
             );
         } else {
             trace.push(
                 "privacy.presentation",
                 Outcome::NotMatched,
-                format!("presentation {name} ({}): allowed", pres.0),
+                format_args!("presentation {name} ({}): allowed", pres.0),
             );
         }
     }
@@ -181,7 +181,7 @@ fn sip_privacy(tokens: &[String], req: &mut Requested, trace: &mut Trace) {
         trace.push(
             "privacy.sip_privacy",
             Outcome::NotMatched,
-            format!("Privacy: {}: none clears privacy", tokens.join(";")),
+            format_args!("Privacy: {}: none clears privacy", tokens.join(";")),
         );
         return;
     }
@@ -204,7 +204,7 @@ fn sip_privacy(tokens: &[String], req: &mut Requested, trace: &mut Trace) {
             trace.push(
                 "privacy.sip_privacy",
                 Outcome::Matched,
-                format!(
+                format_args!(
                     "Privacy: {}: hide name and number{ignored}{contradiction}",
                     if has_none { tokens.join(";") } else { hiding.join(";") }
                 ),
@@ -213,7 +213,7 @@ fn sip_privacy(tokens: &[String], req: &mut Requested, trace: &mut Trace) {
         None => trace.push(
             "privacy.sip_privacy",
             Outcome::NotMatched,
-            format!("Privacy: {}{ignored}", tokens.join(";")),
+            format_args!("Privacy: {}{ignored}", tokens.join(";")),
         ),
     }
 }

@@ -9,7 +9,7 @@
 pub mod csv;
 
 use crate::error::{Error, Problems};
-use crate::policy::{read_event, Decision, Engine};
+use crate::policy::{Decision, Engine};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -38,7 +38,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    fn of(d: &Decision) -> Outcome {
+    fn of(d: Decision) -> Outcome {
         let verdict = match &d.screening {
             None => Verdict::NotScreened,
             Some(s) => match s.sip_code {
@@ -50,8 +50,8 @@ impl Outcome {
         Outcome {
             verdict,
             rule: d.screening.as_ref().map(|s| s.rule.as_str()),
-            caller_name: d.presentation.caller_name.clone(),
-            caller_number: d.presentation.caller_number.clone(),
+            caller_name: d.presentation.caller_name,
+            caller_number: d.presentation.caller_number,
         }
     }
 }
@@ -284,8 +284,7 @@ impl Replay {
         if line.trim().is_empty() {
             return Ok(());
         }
-        let path = format!("csv[{}]", self.line);
-        if let Err(e) = self.call(line, &path) {
+        if let Err(e) = self.call(line) {
             self.problems_total += 1;
             if self.problems.len() < MAX_PROBLEMS {
                 self.problems.push(e);
@@ -294,13 +293,17 @@ impl Replay {
         Ok(())
     }
 
-    fn call(&mut self, line: &str, path: &str) -> Result<(), Error> {
+    /// Decides one line under both policies, without traces (the report shows outcomes; the page decides a
+    /// changed call again, traced, when its traces are opened), and counts it.
+    fn call(&mut self, line: &str) -> Result<(), Error> {
         let columns = self.columns.as_ref().expect("header read first");
-        let (time, event) = columns.read(line, path, self.options.account.as_deref())?;
-        let first = |p: Problems| p.0.into_iter().next().expect("a problem").under(path);
-        let call = read_event(&event).map_err(first)?;
-        let before = Outcome::of(&self.before.decide(&call).map_err(|e| e.under(path))?);
-        let after = Outcome::of(&self.after.decide(&call).map_err(|e| e.under(path))?);
+        let mut cells = Vec::with_capacity(columns.count());
+        let row = columns.row(line, self.line, &mut cells, self.options.account.as_deref())?;
+        let path = || format!("csv[{}]", self.line);
+        let call = row.event().map_err(|p| p.0.into_iter().next().expect("a problem").under(&path()))?;
+        let before = Outcome::of(self.before.decide_untraced(&call).map_err(|e| e.under(&path()))?);
+        let after = Outcome::of(self.after.decide_untraced(&call).map_err(|e| e.under(&path()))?);
+        let time = row.time;
         self.calls += 1;
         self.totals.0.add(before.verdict);
         self.totals.1.add(after.verdict);
@@ -313,7 +316,7 @@ impl Replay {
         if before != after {
             self.changed_total += 1;
             if self.changed.len() < self.options.max_changed {
-                self.changed.push(Changed { line: self.line, time, event, before, after });
+                self.changed.push(Changed { line: self.line, time, event: row.to_value(), before, after });
             }
         }
         Ok(())

@@ -14,6 +14,8 @@ pub struct KeyIndex {
     entries: Box<[u32]>,
     /// `keys[i * BLOCK]` for every block.
     sample: Box<[u64]>,
+    /// The most digits of a key (no longer prefix can be listed).
+    max_digits: u64,
 }
 
 /// Keys per block of the sample.
@@ -27,12 +29,16 @@ impl KeyIndex {
         pairs.dedup_by_key(|p| p.0);
         let (keys, entries): (Vec<u64>, Vec<u32>) = pairs.into_iter().unzip();
         let sample = keys.iter().step_by(BLOCK).copied().collect();
-        KeyIndex { keys: keys.into_boxed_slice(), entries: entries.into_boxed_slice(), sample }
+        let max_digits = keys.iter().map(|k| k & 31).max().unwrap_or(0);
+        KeyIndex { keys: keys.into_boxed_slice(), entries: entries.into_boxed_slice(), sample, max_digits }
     }
 
     /// The entry listed under `key`.
     pub fn get(&self, key: E164) -> Option<u32> {
-        let key = key.key();
+        self.get_key(key.key())
+    }
+
+    fn get_key(&self, key: u64) -> Option<u32> {
         let block = self.sample.partition_point(|s| *s <= key).checked_sub(1)?;
         let start = block * BLOCK;
         let keys = self.keys.get(start..(start + BLOCK).min(self.keys.len()))?;
@@ -45,11 +51,14 @@ impl KeyIndex {
         if self.keys.is_empty() {
             return None;
         }
-        let digits = number.to_string();
-        let digits = digits.as_bytes().get(1..).unwrap_or(&[]);
-        (1..=digits.len()).rev().find_map(|len| {
-            let key = E164::from_digits(digits.get(..len)?)?;
-            self.get(key).map(|i| (i, len))
+        // The digits after the first character of the number as printed (`+` and digits; the zero entry
+        // prints as `0000000000`, so its nine trailing zeros), as a value and a count; each leading run is
+        // the key of that many digits, longest first, none longer than the longest listed key.
+        let (value, count) =
+            if number == E164::ZERO { (0, 9) } else { (number.key() >> 5, number.key() & 31) };
+        (1..=count.min(self.max_digits)).rev().find_map(|len| {
+            let key = ((value / 10u64.pow((count - len) as u32)) << 5) | len;
+            self.get_key(key).map(|i| (i, len as usize))
         })
     }
 
@@ -89,6 +98,9 @@ mod tests {
         assert_eq!(prefixes.longest_prefix(k("+14155550100")), Some((1, 1)));
         assert_eq!(prefixes.longest_prefix(k("+33639981234")), None);
         assert_eq!(KeyIndex::default().longest_prefix(k("+1")), None);
+        // The zero entry reads as the nine zeros after its first character.
+        let zeros = KeyIndex::build([(k("+000"), 0), (k("+0000000000"), 1)]);
+        assert_eq!(zeros.longest_prefix(E164::ZERO), Some((0, 3)));
         assert_eq!(idx.heap_bytes(), 32);
     }
 

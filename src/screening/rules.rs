@@ -15,6 +15,7 @@ use crate::screening::rewrite::rewrite;
 use crate::screening::stir::{verify, Inputs, StirAction, Verification};
 use crate::trace::{Outcome, Trace};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 named_enum! {
@@ -251,7 +252,7 @@ pub fn screen(event: &CallEvent, cx: &Context<'_>, trace: &mut Trace) -> Option<
         trace.push(
             "screening.scope",
             Outcome::Skipped,
-            format!("{} calls are not screened", event.direction),
+            format_args!("{} calls are not screened", event.direction),
         );
         return None;
     }
@@ -305,12 +306,12 @@ pub fn screen(event: &CallEvent, cx: &Context<'_>, trace: &mut Trace) -> Option<
             trace.push(
                 "screening.allowlist",
                 Outcome::Matched,
-                format!("{k} allowed by {} of account {}", entry.written, cx.account.id),
+                format_args!("{k} allowed by {} of account {}", entry.written, cx.account.id),
             );
             let list = ListRef { kind: "allowlist", id: cx.account.id.clone(), name: None };
             return Some(finish(verdict(Rule::Allowlist, Some(list), Some(entry), caller), trace));
         }
-        trace.push("screening.allowlist", Outcome::NotMatched, format!("{k} not on the allowlist"));
+        trace.push("screening.allowlist", Outcome::NotMatched, format_args!("{k} not on the allowlist"));
     }
 
     // 2. Anonymous rejection: the account setting (else the system's), or any active list's switch.
@@ -333,7 +334,7 @@ pub fn screen(event: &CallEvent, cx: &Context<'_>, trace: &mut Trace) -> Option<
             trace.push(
                 "screening.anonymous_rejection",
                 Outcome::Matched,
-                format!("anonymous call rejected by {by}"),
+                format_args!("anonymous call rejected by {by}"),
             );
             let mut s = verdict(Rule::Anonymous, list_ref, None, caller);
             s.setting = setting;
@@ -361,7 +362,7 @@ pub fn screen(event: &CallEvent, cx: &Context<'_>, trace: &mut Trace) -> Option<
             trace.push(
                 "screening.blocklist",
                 Outcome::Matched,
-                format!("{k} is on blocklist {} ({}) as {}", list.id, list.name, entry.number),
+                format_args!("{k} is on blocklist {} ({}) as {}", list.id, list.name, entry.number),
             );
             let list_ref = ListRef { kind: "blocklist", id: list.id.clone(), name: Some(list.name.clone()) };
             return Some(finish(
@@ -373,7 +374,7 @@ pub fn screen(event: &CallEvent, cx: &Context<'_>, trace: &mut Trace) -> Option<
     trace.push(
         "screening.blocklist",
         Outcome::NotMatched,
-        format!("{k} is on no active blocklist ({} active)", ai.active.len()),
+        format_args!("{k} is on no active blocklist ({} active)", ai.active.len()),
     );
 
     // 4. Prefix rules of the active lists: the longest prefix wins, then the earlier list.
@@ -390,12 +391,12 @@ pub fn screen(event: &CallEvent, cx: &Context<'_>, trace: &mut Trace) -> Option<
         trace.push(
             "screening.prefix",
             Outcome::Matched,
-            format!("{k} starts with {} of blocklist {} ({})", entry.e164_prefix, list.id, list.name),
+            format_args!("{k} starts with {} of blocklist {} ({})", entry.e164_prefix, list.id, list.name),
         );
         let list_ref = ListRef { kind: "blocklist", id: list.id.clone(), name: Some(list.name.clone()) };
         return Some(finish(verdict(Rule::Prefix, Some(list_ref), Some(entry.into()), caller), trace));
     }
-    trace.push("screening.prefix", Outcome::NotMatched, format!("{k} matches no prefix rule"));
+    trace.push("screening.prefix", Outcome::NotMatched, format_args!("{k} matches no prefix rule"));
 
     // 5. The destination user's blocklist (external calls to that user only).
     match cx.user {
@@ -409,7 +410,7 @@ pub fn screen(event: &CallEvent, cx: &Context<'_>, trace: &mut Trace) -> Option<
                 trace.push(
                     "screening.user_blocklist",
                     Outcome::Matched,
-                    format!("{k} is on the blocklist of user {}", user.id),
+                    format_args!("{k} is on the blocklist of user {}", user.id),
                 );
                 let list_ref = ListRef { kind: "user_blocklist", id: user.id.clone(), name: None };
                 return Some(finish(
@@ -420,7 +421,7 @@ pub fn screen(event: &CallEvent, cx: &Context<'_>, trace: &mut Trace) -> Option<
             trace.push(
                 "screening.user_blocklist",
                 Outcome::NotMatched,
-                format!("{k} is not on the blocklist of user {}", user.id),
+                format_args!("{k} is not on the blocklist of user {}", user.id),
             );
         }
         None => {
@@ -456,28 +457,34 @@ fn apply_stir(s: &mut Screening, cx: &Context<'_>, caller_name: &str, trace: &mu
     let action = cx.account.stir_shaken.as_ref().map(|r| r.action(v.outcome)).unwrap_or(&StirAction::Allow);
     let rule = "screening.stir_shaken_rule";
     match action {
-        StirAction::Allow => trace.push(rule, Outcome::NotMatched, format!("{}: allow", v.outcome)),
+        StirAction::Allow => trace.push(rule, Outcome::NotMatched, format_args!("{}: allow", v.outcome)),
         StirAction::Reject(code) => {
-            trace.push(rule, Outcome::Matched, format!("{}: reject {code}", v.outcome));
+            trace.push(rule, Outcome::Matched, format_args!("{}: reject {code}", v.outcome));
             s.rule = Rule::StirShaken;
             s.action = Action::Reject;
             s.sip_code = Some(*code);
         }
         StirAction::Mark(mark) => {
             let marked = format!("{mark}{caller_name}").trim_end().to_owned();
-            trace.push(rule, Outcome::Applied, format!("{}: caller name marked {marked:?}", v.outcome));
+            trace.push(rule, Outcome::Applied, format_args!("{}: caller name marked {marked:?}", v.outcome));
             s.marked_caller_name = Some(marked);
         }
     }
 }
 
 fn finish(s: Screening, trace: &mut Trace) -> Screening {
-    let (outcome, what) = match (s.action, s.sip_code) {
-        (Action::Reject, Some(code)) => (Outcome::Rejected, format!("reject {code} ({})", s.rule)),
-        (Action::Reject, None) => (Outcome::Rejected, format!("reject ({})", s.rule)),
-        (Action::Allow, _) => (Outcome::Allowed, format!("allow ({})", s.rule)),
-    };
-    trace.push("screening.verdict", outcome, what);
+    let rule = s.rule;
+    match (s.action, s.sip_code) {
+        (Action::Reject, Some(code)) => {
+            trace.push("screening.verdict", Outcome::Rejected, format_args!("reject {code} ({rule})"))
+        }
+        (Action::Reject, None) => {
+            trace.push("screening.verdict", Outcome::Rejected, format_args!("reject ({rule})"))
+        }
+        (Action::Allow, _) => {
+            trace.push("screening.verdict", Outcome::Allowed, format_args!("allow ({rule})"))
+        }
+    }
     s
 }
 
@@ -499,9 +506,8 @@ pub(crate) fn read_caller(
     trust: &SourceTrust,
     trace: &mut Trace,
 ) -> Caller {
-    let mut caller = Caller { number: event.caller_number.clone(), ..Caller::default() };
-    let mut candidates = vec![("caller_number", event.caller_number.as_str())];
-    candidates.extend(asserted_identities(event, trust, trace));
+    let identities = asserted_identities(event, trust, trace);
+    let candidates = std::iter::once(("caller_number", event.caller_number.as_str())).chain(identities);
     let mut tried = false;
     for (source, raw) in candidates {
         let raw = raw.trim();
@@ -515,53 +521,52 @@ pub(crate) fn read_caller(
                 trace.push(
                     "screening.in_callerid",
                     Outcome::Applied,
-                    format!("rule {i} ({rule}) rewrote {source} {raw} -> {out}"),
+                    format_args!("rule {i} ({rule}) rewrote {source} {raw} -> {out}"),
                 );
-                (Some(out.clone()), out)
+                (Some(out.clone()), Cow::Owned(out))
             }
             None => {
                 if !account.in_callerid.is_empty() {
                     trace.push(
                         "screening.in_callerid",
                         Outcome::NotMatched,
-                        format!("no rule matches {source} {raw}"),
+                        format_args!("no rule matches {source} {raw}"),
                     );
                 }
-                (None, raw.to_owned())
+                (None, Cow::Borrowed(raw))
             }
         };
-        match crate::phone::normalize(&number, &account.country) {
+        match &*event.numbers.normalize(&number, &account.country) {
             Ok(n) if E164::parse(&n.e164).is_some() => {
                 trace.push(
                     "screening.normalize",
                     Outcome::Set,
-                    format!("{source} {number} read in {} as {}", account.country, n.e164),
+                    format_args!("{source} {number} read in {} as {}", account.country, n.e164),
                 );
-                caller = Caller {
+                return Caller {
                     number: raw.to_owned(),
                     source: Some(source),
                     rewritten,
-                    e164: Some(n.e164),
+                    e164: Some(n.e164.clone()),
                     ..Caller::default()
                 };
-                return caller;
             }
             Ok(n) => trace.push(
                 "screening.normalize",
                 Outcome::NotMatched,
-                format!("{source} {number}: {} is too long", n.e164),
+                format_args!("{source} {number}: {} is too long", n.e164),
             ),
             Err(e) => trace.push(
                 "screening.normalize",
                 Outcome::NotMatched,
-                format!("{source} {number:?}: {}", e.message),
+                format_args!("{source} {number:?}: {}", e.message),
             ),
         }
     }
     if !tried {
         trace.push("screening.normalize", Outcome::NotMatched, "no caller number");
     }
-    caller
+    Caller { number: event.caller_number.clone(), ..Caller::default() }
 }
 
 /// Kazoo's anonymity test: privacy requested, an empty or all-zero number, and (when switched on) a
@@ -586,14 +591,17 @@ fn detect_anonymous(event: &CallEvent, cx: &Context<'_>, caller: &mut Caller, tr
         why.push(format!("caller number {number:?} is in anonymous_cid_numbers"));
     }
     let name = event.caller_name.trim();
-    if sys.check_additional_anonymous_cid_names
-        && sys.anonymous_cid_names.iter().any(|n| n.to_lowercase() == name.to_lowercase())
-    {
+    // Unicode lower-casing for the rare non-ASCII name; for ASCII it is the ASCII one (no allocation).
+    let same = |n: &str| match n.is_ascii() && name.is_ascii() {
+        true => n.eq_ignore_ascii_case(name),
+        false => n.to_lowercase() == name.to_lowercase(),
+    };
+    if sys.check_additional_anonymous_cid_names && sys.anonymous_cid_names.iter().any(|n| same(n)) {
         why.push(format!("caller name {name:?} is in anonymous_cid_names"));
     }
     if why.is_empty() {
         trace.push("screening.anonymous", Outcome::NotMatched, "caller ID present and not anonymous");
-    } else {
+    } else if trace.recording() {
         trace.push("screening.anonymous", Outcome::Matched, why.join("; "));
     }
     caller.anonymous = !why.is_empty();

@@ -378,12 +378,33 @@ pub fn quote_display(name: &str) -> String {
 pub fn escape_user(user: &str) -> String {
     let mut out = String::with_capacity(user.len());
     for c in user.chars() {
-        if c.is_ascii_alphanumeric() || "-_.!~*'()&=+$,;?/".contains(c) {
+        if c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                '-' | '_'
+                    | '.'
+                    | '!'
+                    | '~'
+                    | '*'
+                    | '\''
+                    | '('
+                    | ')'
+                    | '&'
+                    | '='
+                    | '+'
+                    | '$'
+                    | ','
+                    | ';'
+                    | '?'
+                    | '/'
+            )
+        {
             out.push(c);
         } else {
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
             let mut buf = [0u8; 4];
             for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
+                out.extend(['%', char::from(HEX[usize::from(b >> 4)]), char::from(HEX[usize::from(b & 15)])]);
             }
         }
     }

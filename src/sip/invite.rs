@@ -336,9 +336,14 @@ fn present_from(
 /// (`01 70 36 99 99` in FR → `+33170369999`), otherwise the text with RFC 3261 escaping. Never raw text with
 /// spaces.
 pub fn presented_user(number: &str, country: &str) -> String {
+    presented_user_in(&crate::phone::Memo::default(), number, country)
+}
+
+/// [`presented_user`], the number read through a call's memo of normalisations.
+pub fn presented_user_in(numbers: &crate::phone::Memo, number: &str, country: &str) -> String {
     let number = number.trim();
-    match crate::phone::normalize(number, country) {
-        Ok(n) if n.valid => n.e164,
+    match &*numbers.normalize(number, country) {
+        Ok(n) if n.valid => n.e164.clone(),
         // Not a valid number (an extension, Kazoo's 0000000000, a word): kept as written, escaped.
         _ => escape_user(number),
     }

@@ -1,0 +1,46 @@
+// The what-if replay through the wasm package in Node, side by side with `cargo bench --bench replay`: the log
+// of bench/console.mjs (100,000 inbound calls) under the example policy and a draft with anonymous rejection
+// on for acc-fr, fed in 256 KiB chunks as the page feeds it (the text already in memory: this measures the
+// core and its boundary, not file reading or drawing). Run after `make build`: `node bench/replay.mjs`
+// (CALLS=100000 RUNS=5).
+import { readFileSync } from "node:fs";
+import { loadCore } from "../tests/js/core.mjs";
+
+const CALLS = Number(process.env.CALLS ?? 100_000);
+const RUNS = Number(process.env.RUNS ?? 5);
+const CHUNK = 256 << 10;
+const POLICY = JSON.parse(readFileSync(new URL("../www/examples/policy.json", import.meta.url), "utf8"));
+const DRAFT = structuredClone(POLICY);
+DRAFT.accounts[0].block_anonymous_caller_id = true;
+
+/** The log bench/console.mjs uploads (the same lines). */
+function callLog(n) {
+  const lines = ["time,direction,account,caller_number,caller_name,dialled_number"];
+  const t0 = Date.UTC(2026, 11, 1);
+  for (let i = 0; i < n; i++) {
+    const t = Math.floor((t0 + i * 25_000) / 1000);
+    const caller = i % 9 === 1 ? "anonymous" : i % 13 === 0 ? "01 70 36 99 99" : `06 ${String(10 + (i % 89)).padStart(2, "0")} ${String(i % 100).padStart(2, "0")} 33 44`;
+    lines.push(`${t},inbound,${i % 3 ? "acc-fr" : "acc-us"},${caller},${i % 9 === 1 ? "Anonymous" : `Caller ${i}`},+33170000000`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+const cg = loadCore();
+const log = callLog(CALLS);
+const times = [];
+let report;
+for (let r = 0; r < RUNS; r++) {
+  const t0 = performance.now();
+  const replay = new cg.Replay(POLICY, DRAFT, { bucket_seconds: 3600 });
+  try {
+    for (let at = 0; at < log.length; at += CHUNK) replay.feed(log.slice(at, at + CHUNK));
+    report = replay.finish();
+  } finally {
+    replay.free();
+  }
+  times.push(performance.now() - t0);
+  if (report.calls !== CALLS) throw new Error(`replayed ${report.calls} of ${CALLS} calls`);
+}
+times.sort((a, b) => a - b);
+const ms = times[Math.floor(times.length / 2)];
+console.log(`replay (wasm in Node): ${CALLS.toLocaleString("en")} calls (${(log.length / 2 ** 20).toFixed(1)} MiB of CSV, ${report.changed_total.toLocaleString("en")} changed) in ${ms.toFixed(0)} ms median, ${times[0].toFixed(0)} ms best of ${RUNS} (${((ms * 1000) / CALLS).toFixed(2)} us/call)`);
