@@ -1,7 +1,7 @@
 //! The what-if replay natively: the log of `bench/console.mjs` (100,000 inbound calls, two accounts, a share
 //! anonymous or blocklisted) under the example policy and a draft that turns anonymous rejection on for acc-fr,
 //! fed in 256 KiB chunks as the page feeds it. Also the two traced decisions per call the replay used to make,
-//! for comparison. Run: `cargo bench --bench replay` (CALLS=100000 RUNS=5).
+//! for comparison, and the replay from rows (the worker's path). Run: `cargo bench --bench replay` (CALLS=100000 RUNS=5).
 
 use cidguard::replay::Replay;
 use cidguard::Engine;
@@ -72,6 +72,33 @@ fn main() {
     println!(
         "replay: {calls} calls ({:.1} MiB of CSV, {changed} changed) in {ms:.1} ms median of {runs} ({:.2} us/call)",
         log.len() as f64 / (1 << 20) as f64,
+        ms * 1e3 / calls as f64
+    );
+
+    // From rows, as the worker replays: the stored policy as its settings, its lists' entries handed back
+    // call by call by a row source (here a table filtered by lists and keys, standing for SQLite's seeks).
+    let stored = cidguard::screening::lookup::split_policy(&base).unwrap();
+    let mut from_rows = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let mut source = cidguard::replay::table_source(&stored.rows);
+        let mut r = Replay::new(&stored.settings, &draft, &Value::Null).unwrap();
+        let mut at = 0;
+        while at < log.len() {
+            let mut end = (at + chunk).min(log.len());
+            while !log.is_char_boundary(end) {
+                end += 1;
+            }
+            r.feed_rows(&log[at..end], &mut source).unwrap();
+            at = end;
+        }
+        let report = black_box(r.finish_rows(&mut source).unwrap());
+        from_rows.push(t.elapsed().as_secs_f64());
+        assert_eq!(report.changed_total, changed, "the same report from rows");
+    }
+    let ms = median(from_rows) * 1e3;
+    println!(
+        "replay from rows: {calls} calls in {ms:.1} ms median of {runs} ({:.2} us/call)",
         ms * 1e3 / calls as f64
     );
 

@@ -31,7 +31,7 @@ fn log(n: usize) -> String {
 fn chunked_feed_gives_the_one_shot_report() {
     let (base, cand) = policies();
     let text = log(500);
-    let whole = replay(&base, &cand, &text, &Value::Null).unwrap();
+    let whole = replay(&base, &cand, &text, &Value::Null, None).unwrap();
     assert_eq!(whole.calls, 500);
     assert_eq!(whole.changed_total, 72);
     for chunk in [1usize, 7, 64, 1000] {
@@ -53,8 +53,47 @@ fn chunked_feed_gives_the_one_shot_report() {
 #[test]
 fn changed_calls_are_capped_and_counted() {
     let (base, cand) = policies();
-    let r = replay(&base, &cand, &log(500), &json!({ "max_changed": 5, "bucket_seconds": 3600 })).unwrap();
+    let r =
+        replay(&base, &cand, &log(500), &json!({ "max_changed": 5, "bucket_seconds": 3600 }), None).unwrap();
     assert_eq!((r.changed.len(), r.changed_total), (5, 72));
     assert_eq!(r.buckets.iter().map(|b| b.after.rejected_603).sum::<u64>(), 72);
     assert_eq!(r.buckets.len(), 9);
+}
+
+/// A list stored only as rows: decided from the documents alone, the candidate's selection of it changes
+/// nothing; from rows, the calls whose caller is on it are rejected, as `decide_rows` decides each of them with
+/// the rows fetched under its lookup keys (the `/decide` path). A failing row source ends the replay.
+#[test]
+fn lists_stored_as_rows_change_outcomes() {
+    use cidguard::screening::lookup::{split_policy, Row};
+    use cidguard::Engine;
+    let (base, _) = policies();
+    let stored = split_policy(&base).unwrap();
+    let settings = stored.settings;
+    let mut cand_settings = settings.clone();
+    cand_settings["accounts"][0]["blocklists"] = json!(["spam"]);
+    let text = log(500);
+    let blind = replay(&settings, &cand_settings, &text, &Value::Null, None).unwrap();
+    assert_eq!(blind.changed_total, 0);
+    let seen = replay(&settings, &cand_settings, &text, &Value::Null, Some(&stored.rows)).unwrap();
+    assert_eq!(seen.changed_total, 72);
+    let after = Engine::new(&cand_settings).unwrap();
+    for c in &seen.changed {
+        let event = cidguard::policy::event::read_event(&c.event).unwrap();
+        let keys = after.lookup_keys(&event).unwrap();
+        let rows: Vec<Row> = stored
+            .rows
+            .iter()
+            .filter(|r| keys.lists.contains(&r.list) && keys.keys.contains(&r.e164))
+            .cloned()
+            .collect();
+        let d = after.decide_rows(&event, &rows).unwrap();
+        assert_eq!(d.screening.as_ref().and_then(|s| s.sip_code), Some(603), "line {}", c.line);
+        assert_eq!(c.after.rule, d.screening.as_ref().map(|s| s.rule.as_str()));
+    }
+    let mut r = Replay::new(&settings, &cand_settings, &Value::Null).unwrap();
+    let mut failing =
+        |_: &[String], _: &[String]| Err(cidguard::Error::new("fetchRows", "failed", "storage is gone"));
+    let e = r.feed_rows(&text, &mut failing).unwrap_err();
+    assert_eq!((e.field.as_str(), e.code.as_str()), ("fetchRows", "failed"));
 }

@@ -457,8 +457,9 @@ const paths = {
       auth: "tenant", path: ["tenant"], errors: [409], bodyType: "text/csv",
       body: str("First line: `{\"candidate\": <policy>, \"options\"?: {…}}` as one line of JSON; then the call log as " +
         "CSV with a header row (docs/console.md, \"What-if replay\"). 512 MiB at most."),
-      description: "Read-only keys may ask: it changes nothing. Bad input found before streaming is an ordinary 4xx; " +
-        "409 `not_configured` before a policy is stored.",
+      description: "Read-only keys may ask: it changes nothing. Each call is decided as `/decide` decides it, from the " +
+        "stored rows under its lookup keys (the candidate's own entries for the lists it carries, as a PUT of it would " +
+        "store them). Bad input found before streaming is an ordinary 4xx; 409 `not_configured` before a policy is stored.",
       content: { "application/x-ndjson": { schema: str("NDJSON: `{\"progress\"}` lines, then `{\"report\"}`."),
         "x-item-schema": ref("ReplayLine") } } }),
   },

@@ -3,6 +3,12 @@
 // call log (docs/console.md, "What-if replay"); the core replays it against the stored policy as the bytes
 // arrive (never holding the log), and the answer is NDJSON: {"progress": …} lines, then {"report": …} (or
 // {"error": …} if the log breaks off mid-way). Problems found before streaming starts are ordinary 4xx.
+//
+// The replay runs inside the tenant's Durable Object (the body stream handed over, as the imports do), so that
+// each call is decided as /decide decides it: the core asks for the rows under the call's lookup keys (both
+// policies'), `Lists.fetchRows` answers from SQLite (index seeks, synchronously), the core decides from them.
+// The stored policy is its settings (every entry a row); the candidate's lists it carries entries for are read
+// from it, the others from the rows, as a PUT of it would store them.
 import { fail, parseJson, LIMITS } from "./http.js";
 import { core } from "./core.js";
 
@@ -21,11 +27,11 @@ function requireCsv(request) {
     fail("content-type", "unsupported_media_type", "content-type: expected text/csv (UTF-8)");
 }
 
-/** Reads the body as UTF-8 text chunks (a bad byte sequence is `bad_encoding`; more than the limit `too_large`). */
-async function* textChunks(request) {
+/** Reads a body stream as UTF-8 text chunks (a bad byte sequence is `bad_encoding`; more than the limit `too_large`). */
+async function* textChunks(body) {
   const decoder = new TextDecoder("utf-8", { fatal: true });
   let size = 0;
-  const reader = request.body.getReader();
+  const reader = body.getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
@@ -50,13 +56,26 @@ async function* textChunks(request) {
   }
 }
 
-/** The replay route: `store` is the tenant's object (for the stored policy). */
+/** The replay route: checks the request, then hands its body to the tenant's object, which streams the answer. */
 export async function replayRoute({ request, store }) {
   requireCsv(request);
   if (!request.body) fail("replay", "missing", "replay: a body is required");
-  const stored = await store.getPolicy();
+  const r = await store.replay(request.body);
+  if (r.error) throw Object.assign(new Error(r.error.message), r.error);
+  return new Response(r.ok, { headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store",
+    "x-content-type-options": "nosniff" } });
+}
+
+/**
+ * Inside the tenant's object (TenantStore.replay): replays the streamed `body` against the stored policy, each
+ * call decided from the rows of `lists` (worker/lists-store.js). Resolves to the NDJSON answer's stream once the
+ * first line and the log's header are read (problems until then are thrown: ordinary 4xx).
+ */
+export async function runReplay(lists, body) {
+  const stored = lists.settingsPolicy();
   if (!stored) fail("policy", "not_configured", "policy: no policy stored for this tenant (the replay compares against it)");
-  const chunks = textChunks(request);
+  const fetchRows = (l, k) => lists.fetchRows(l, k);
+  const chunks = textChunks(body);
   // The first line: the candidate policy and the options.
   let head = "";
   let rest = "";
@@ -75,12 +94,18 @@ export async function replayRoute({ request, store }) {
   if (first.candidate === undefined) fail("candidate", "missing", "candidate: the policy to compare with the stored one is required");
   const replay = new (core().Replay)(stored.policy, first.candidate, first.options ?? undefined);
   // Read on until the header row has been read, so that a bad header is still a 400.
-  let progress = replay.feed(rest);
+  let progress;
   let ended = false;
-  while (progress.lines < 1) {
-    const { value, done } = await chunks.next();
-    if (done) { ended = true; break; }
-    progress = replay.feed(value);
+  try {
+    progress = replay.feed(rest, fetchRows);
+    while (progress.lines < 1) {
+      const { value, done } = await chunks.next();
+      if (done) { ended = true; break; }
+      progress = replay.feed(value, fetchRows);
+    }
+  } catch (e) {
+    replay.free();
+    throw e;
   }
 
   const encoder = new TextEncoder();
@@ -95,12 +120,12 @@ export async function replayRoute({ request, store }) {
         for await (const text of chunks) {
           // At most FEED_CHARS at a time, so that progress is reported however large the network's chunks are.
           for (let at = 0; at < text.length; at += FEED_CHARS) {
-            progress = replay.feed(text.slice(at, at + FEED_CHARS));
+            progress = replay.feed(text.slice(at, at + FEED_CHARS), fetchRows);
             if (progress.lines >= next) { next = progress.lines + PROGRESS_EVERY; await line({ progress }); }
           }
         }
       }
-      await line({ report: { version: stored.version, ...replay.finish() } });
+      await line({ report: { version: stored.version, ...replay.finish(fetchRows) } });
     } catch (e) {
       const error = e && typeof e.field === "string" ? { field: e.field, code: e.code, message: e.message } :
         { field: "", code: "internal", message: "internal error" };
@@ -111,6 +136,5 @@ export async function replayRoute({ request, store }) {
       await writer.close().catch(() => {});
     }
   })();
-  return new Response(readable, { headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store",
-    "x-content-type-options": "nosniff" } });
+  return readable;
 }

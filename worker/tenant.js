@@ -4,6 +4,7 @@ import { DurableObject } from "cloudflare:workers";
 import { core } from "./core.js";
 import { Masking, MASKING_SCHEMA } from "./masking.js";
 import { Lists, LISTS_SCHEMA, settle } from "./lists-store.js";
+import { runReplay } from "./replay.js";
 
 /** Runs `fn`, turning a thrown core error into a plain { error } result (RPC keeps only the message of errors). */
 function result(fn) {
@@ -64,6 +65,11 @@ export class TenantStore extends DurableObject {
   /** Decides a call event: lookup keys, the rows under them, the core's decision from both. */
   decide(event) {
     return settle(() => this.lists.decide(event));
+  }
+
+  /** The what-if replay of a streamed call log, each call decided from the rows (worker/replay.js): the NDJSON stream. */
+  replay(body) {
+    return settle(() => runReplay(this.lists, body));
   }
 
   /** The list resources' operations (worker/blocklists.js): `op` names a method of `ListOps`. */

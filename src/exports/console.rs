@@ -4,7 +4,8 @@
 
 use super::{arg, arg_str, json, ExportError, Exported};
 use crate::error::{Error, Problems};
-use crate::replay::Replay;
+use crate::replay::{Replay, RowSource};
+use crate::screening::lookup::{read_rows, Row};
 use serde_json::Value;
 
 /// The optional options argument (`undefined` and `null` read as none).
@@ -12,13 +13,19 @@ fn options(args: &[Value], i: usize) -> &Value {
     args.get(i).unwrap_or(&Value::Null)
 }
 
-/// `replay(baseline, candidate, log, options?)`: the whole log replayed in one call.
+/// `replay(baseline, candidate, log, options?, rows?)`: the whole log replayed in one call; with `rows` (the
+/// stored rows of the lists the documents do not carry, `decideRows`' shape), each call decided from rows.
 pub fn replay(args: &[Value]) -> Exported {
+    let rows = match args.get(4) {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(read_rows(v)?),
+    };
     json(crate::replay::replay(
         arg(args, 0, "baseline")?,
         arg(args, 1, "candidate")?,
         arg_str(args, 2, "log")?,
         options(args, 3),
+        rows.as_deref(),
     ))
 }
 
@@ -27,14 +34,32 @@ pub fn replay_new(args: &[Value]) -> Result<Replay, ExportError> {
     Ok(Replay::new(arg(args, 0, "baseline")?, arg(args, 1, "candidate")?, options(args, 2))?)
 }
 
-/// `replay.feed(chunk)`: the progress so far.
-pub fn replay_feed(replay: &mut Replay, args: &[Value]) -> Exported {
-    json(replay.feed(arg_str(args, 0, "chunk")?))
+/// `replay.feed(chunk, fetchRows?)`: the progress so far; with a row source (the caller's storage), each
+/// call decided from rows.
+pub fn replay_feed(replay: &mut Replay, args: &[Value], source: Option<&mut dyn RowSource>) -> Exported {
+    let chunk = arg_str(args, 0, "chunk")?;
+    json(match source {
+        None => replay.feed(chunk),
+        Some(s) => replay.feed_rows(chunk, s),
+    })
 }
 
-/// `replay.finish()`: the report.
-pub fn replay_finish(replay: Replay) -> Exported {
-    json(replay.finish())
+/// `replay.finish(fetchRows?)`: the report.
+pub fn replay_finish(replay: Replay, source: Option<&mut dyn RowSource>) -> Exported {
+    json(match source {
+        None => replay.finish(),
+        Some(s) => replay.finish_rows(s),
+    })
+}
+
+/// Rows handed back by a row source (a JS `fetchRows`): checked as `decideRows` checks them; a bad one ends
+/// the replay with the first problem, under `fetchRows`.
+pub fn fetched_rows(v: &Value) -> Result<Vec<Row>, Error> {
+    read_rows(v).map_err(|p| {
+        let mut e = p.0.into_iter().next().expect("a problem");
+        e.field = e.field.replacen("rows", "fetchRows", 1);
+        e
+    })
 }
 
 /// `poolStates(config, pool, sessions, instants)`: `[{at, in_use, reserved, cooling_off, free}]`.

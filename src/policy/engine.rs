@@ -136,7 +136,17 @@ impl Engine {
     /// Decides a call from the rows storage fetched under its lookup keys: the same decision, trace
     /// included, as a policy document carrying the whole lists.
     pub fn decide_rows(&self, event: &CallEvent, rows: &[Row]) -> Result<Decision, Error> {
-        let Prepared { scope, user, detected, trust, mut trace } = self.prepare(event, Trace::default())?;
+        self.decide_rows_into(event, rows, Trace::default())
+    }
+
+    /// [`Engine::decide_rows`] with a silent trace (the what-if replay from rows; see
+    /// [`Engine::decide_untraced`]).
+    pub fn decide_rows_untraced(&self, event: &CallEvent, rows: &[Row]) -> Result<Decision, Error> {
+        self.decide_rows_into(event, rows, Trace::silent())
+    }
+
+    fn decide_rows_into(&self, event: &CallEvent, rows: &[Row], trace: Trace) -> Result<Decision, Error> {
+        let Prepared { scope, user, detected, trust, mut trace } = self.prepare(event, trace)?;
         let call = Resolved { account: scope.account, user, requested: &detected.requested, trust: &trust };
         let screening = screen_rows(event, &self.policy, &call, rows, &mut trace);
         let presentation = present_detected(event, &scope, detected, &mut trace);

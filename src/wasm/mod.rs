@@ -42,7 +42,7 @@ pub(crate) fn into_error(err: impl Into<ExportError>) -> js_sys::Error {
 }
 
 /// One argument as JSON. `undefined`, functions and symbols read as `null`, as `JSON.stringify` has them.
-fn arg(field: &str, v: &JsValue) -> Result<Value, js_sys::Error> {
+pub(crate) fn arg(field: &str, v: &JsValue) -> Result<Value, js_sys::Error> {
     if let Some(s) = v.as_string() {
         return Ok(Value::String(s));
     }

@@ -205,6 +205,50 @@ test("a replay in the page and by the worker shows the changed calls, their trac
   await shot(replay, "replay");
 });
 
+test("lists stored as rows: the replay runs by the worker, decided from the rows, with its progress", async () => {
+  // globex: a blocklist of 10,001 numbers imported as rows (more than the policy as read inlines), not selected.
+  const key = KEYS.globex;
+  assert.equal((await call("PUT", "/v1/tenants/globex/policy", { key, body: { accounts: [{ id: "acc-fr", country: "FR" }] } })).status, 200);
+  assert.equal((await call("PUT", "/v1/tenants/globex/blacklists", { key, body: { data: { id: "feed", name: "Feed", country: "FR" } } })).status, 201);
+  const number = (i) => { const d = String(10_000_000 + i); return `06 ${d.slice(0, 2)} ${d.slice(2, 4)} ${d.slice(4, 6)} ${d.slice(6, 8)}`; };
+  const csv = ["number", ...Array.from({ length: 10_001 }, (_, i) => number(i))].join("\n") + "\n";
+  const imported = await fetch(server.url + "/v1/tenants/globex/blacklists/feed/import", { method: "POST", body: csv,
+    headers: { authorization: `Bearer ${key}`, "content-type": "text/csv" } });
+  assert.equal(imported.status, 200, await imported.text());
+  assert.equal((await call("GET", "/v1/tenants/globex/policy", { key })).body.lists.inline, false);
+  const p = await browser.context.newPage();
+  try {
+    await signIn(p, { tenant: "globex", credential: key });
+    await p.waitForSelector('body[data-ready="true"]');
+    // The draft selects the list for acc-fr (Available → Selected).
+    await p.click("#tab-blocklists");
+    const lists = p.locator("cg-blocklists");
+    await lists.locator('select[name="account"]').selectOption("acc-fr");
+    await lists.locator('ul[aria-label="Available"] li', { hasText: /^Feed$/ }).click();
+    await lists.locator('[data-action="select"]').click();
+    await lists.locator('ul[aria-label="Selected"] li', { hasText: /^Feed$/ }).waitFor();
+    await p.click("#tab-replay");
+    const replay = p.locator("cg-replay");
+    const lines = ["time,direction,account,caller_number,caller_name,dialled_number"];
+    for (let i = 0; i < 300; i++) lines.push(`${1_796_083_200 + i * 60},inbound,acc-fr,${i % 3 === 0 ? number(i * 31) : `07 77 00 11 ${String(i % 100).padStart(2, "0")}`},Caller ${i},+33170000000`);
+    await replay.locator('input[type="file"]').setInputFiles({ name: "calls.csv", mimeType: "text/csv", buffer: Buffer.from(lines.join("\n") + "\n") });
+    const done = p.evaluate(() => new Promise((r) => document.querySelector("cg-replay").addEventListener("replayed", (e) => r(e.detail.where), { once: true })));
+    await replay.locator('button[type="submit"]').click();
+    assert.equal(await done, "worker", "automatic: the worker, since the lists are rows");
+    assert.match(await replay.locator('p[role="status"]').textContent(), /by the worker \(lists stored as rows/);
+    assert.equal(await replay.locator('dd[data-key="changed"]').textContent(), "100");
+    assert.equal(await replay.locator('dd[data-key="rejected_after"]').textContent(), "100");
+    assert.equal(await replay.locator("progress").evaluate((el) => el.value), 1);
+    // The traces are decided from the rows too: the draft's rejects the caller on the list.
+    const first = replay.locator('tr[data-line="2"]');
+    assert.match(await first.locator('[data-which="after"]').textContent(), /^Rejected 603 \(account_blocklist\)/);
+    await first.locator('[data-action="traces"]').click();
+    await replay.locator('.traces section[aria-label="Draft"] li[data-outcome="rejected"]').waitFor();
+  } finally {
+    await p.close();
+  }
+});
+
 test("the replay route refuses bad input with 4xx naming the field, before streaming", async () => {
   const post = (body, type = "text/csv") => fetch(server.url + "/v1/tenants/acme/replay", { method: "POST", body,
     headers: { authorization: `Bearer ${KEYS.acme}`, "content-type": type } });

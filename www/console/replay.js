@@ -1,12 +1,14 @@
 // <cg-replay>: what-if replay of a call log (CSV: plain or Kazoo CDR columns) under the stored policy and the
-// draft, by the wasm core: in the page (fed in chunks, with a progress bar) or, for big logs, by the worker
-// (streamed, with progress). Shows the calls whose outcome changes, with both traces one click away, and a
-// chart of outcomes before and after over time.
+// draft, by the wasm core: in the page (fed in chunks, with a progress bar) or, for big logs and for lists
+// stored as rows (which the page does not hold), by the worker (streamed, with progress; it decides each call
+// from the stored rows, as /decide does). Shows the calls whose outcome changes, with both traces one click
+// away (decided from rows too), and a chart of outcomes before and after over time.
 import { CgElement, h, field, select, problemsOf, apiRequest } from "./base.js";
 import { loadCore } from "./core.js";
 import { PolicyDraft } from "./draft.js";
 import { lineChart, chartTable } from "./chart.js";
 import { renderDecision } from "./call-preview.js";
+import { decideFromRows, ownRows } from "./rows.js";
 
 /** Bytes fed to the core per step in the page (the page stays responsive between steps). */
 const CHUNK = 256 << 10;
@@ -31,7 +33,7 @@ export class CgReplay extends CgElement {
 
   render() {
     this.file = h("input", { type: "file", name: "log", accept: ".csv,text/csv" });
-    this.where = select([["auto", "Automatic (the worker above 32 MiB)"], ["page", "In this page"], ["worker", "By the worker (streamed)"]], "auto", { name: "where" });
+    this.where = select([["auto", "Automatic (the worker above 32 MiB or when lists are stored as rows)"], ["page", "In this page"], ["worker", "By the worker (streamed)"]], "auto", { name: "where" });
     this.bucket = select([["900", "15 minutes"], ["3600", "1 hour"], ["86400", "1 day"]], "3600", { name: "bucket" });
     this.progress = h("progress", { max: "1", value: "0", "aria-label": "Replay progress", hidden: true });
     this.status = h("p", { class: "muted", role: "status" });
@@ -57,7 +59,12 @@ export class CgReplay extends CgElement {
     const d = this._draft;
     if (!d.stored) { this.status.textContent = "No policy is stored yet: nothing to compare the draft with."; return null; }
     const options = { bucket_seconds: Number(this.bucket.value) };
-    const where = this.where.value === "auto" ? (log.size > PAGE_LIMIT ? "worker" : "page") : this.where.value;
+    // Lists stored only as rows (the policy as read no longer inlines them) are seen by the worker alone.
+    const rowsOnly = (await apiRequest(this, "GET", "policy")).body.lists?.inline === false;
+    const where = this.where.value === "auto" ? (log.size > PAGE_LIMIT || rowsOnly ? "worker" : "page") : this.where.value;
+    const why = where === "worker" ? (rowsOnly ? " (lists stored as rows: decided from the stored rows)" : "") :
+      rowsOnly ? " (lists stored as rows are not seen in the page: choose the worker)" : "";
+    this.status.dataset.where = where;
     this.progress.hidden = false;
     this.progress.value = 0;
     this.out.replaceChildren();
@@ -65,7 +72,7 @@ export class CgReplay extends CgElement {
     try {
       const report = where === "page" ? await this.inPage(log, d, options) : await this.byWorker(log, d, options);
       const ms = Math.round(performance.now() - t0);
-      this.status.textContent = `${report.calls.toLocaleString("en")} calls replayed ${where === "page" ? "in this page" : "by the worker"} in ${ms} ms; ${report.changed_total.toLocaleString("en")} change.`;
+      this.status.textContent = `${report.calls.toLocaleString("en")} calls replayed ${where === "page" ? "in this page" : "by the worker"}${why} in ${ms} ms; ${report.changed_total.toLocaleString("en")} change.`;
       this.progress.value = 1;
       this.show(report, { baseline: d.stored.policy, candidate: structuredClone(d.draft) });
       this.emit("replayed", { where, ms, report });
@@ -181,18 +188,22 @@ export class CgReplay extends CgElement {
       h("td", { "data-which": "before" }, outcome(c.before)), h("td", { "data-which": "after" }, outcome(c.after)), h("td", {}, button)), traces];
   }
 
-  /** Both decisions of one call, with their traces, decided again by the core. */
+  /**
+   * Both decisions of one call, with their traces, decided again by the core as the worker decides them: from
+   * the stored rows under the call's lookup keys, each document's own entries in place of the lists it carries.
+   */
   async traces(event, { baseline, candidate }) {
     const cg = await loadCore();
-    const col = (title, policy) => {
+    const col = async (title, policy) => {
       const engine = new cg.Engine(policy);
       try {
-        return h("section", { "aria-label": title }, h("h3", {}, title), renderDecision(engine.decide(event), { traceOpen: true }));
+        const decision = await decideFromRows(this, engine, event, ownRows(cg, policy));
+        return h("section", { "aria-label": title }, h("h3", {}, title), renderDecision(decision, { traceOpen: true }));
       } finally {
         engine.free();
       }
     };
-    return h("div", { class: "traces" }, col("Stored", baseline), col("Draft", candidate));
+    return h("div", { class: "traces" }, await col("Stored", baseline), await col("Draft", candidate));
   }
 }
 
