@@ -6,6 +6,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { startWrangler } from "../tests/js/wrangler.mjs";
 import { launchChromium } from "../tests/js/browser.mjs";
+import { callLog } from "./call-log.mjs";
 
 const CALLS = Number(process.env.CALLS ?? 100_000);
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -20,17 +21,6 @@ const wasmFiles = ["pkg/cidguard.js", "pkg/cidguard_bg.wasm"];
 const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
 console.log(`console bundle (page, elements, uPlot): ${kb(raw(consoleFiles))} raw, ${kb(gz(consoleFiles))} gzip (${consoleFiles.length} files)`);
 console.log(`  of which uPlot: ${kb(gz(["console/vendor/uplot.js"]))} gzip; the wasm core and its glue: ${kb(gz(wasmFiles))} gzip`);
-
-function callLog(n) {
-  const lines = ["time,direction,account,caller_number,caller_name,dialled_number"];
-  const t0 = Date.UTC(2026, 11, 1);
-  for (let i = 0; i < n; i++) {
-    const t = Math.floor((t0 + i * 25_000) / 1000);
-    const caller = i % 9 === 1 ? "anonymous" : i % 13 === 0 ? "01 70 36 99 99" : `06 ${String(10 + (i % 89)).padStart(2, "0")} ${String(i % 100).padStart(2, "0")} 33 44`;
-    lines.push(`${t},inbound,${i % 3 ? "acc-fr" : "acc-us"},${caller},${i % 9 === 1 ? "Anonymous" : `Caller ${i}`},+33170000000`);
-  }
-  return lines.join("\n") + "\n";
-}
 
 const server = await startWrangler({ vars: { API_KEYS: `acme:${KEY}` } });
 const browser = await launchChromium();

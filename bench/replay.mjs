@@ -5,6 +5,7 @@
 // (CALLS=100000 RUNS=5).
 import { readFileSync } from "node:fs";
 import { loadCore } from "../tests/js/core.mjs";
+import { callLog } from "./call-log.mjs";
 
 const CALLS = Number(process.env.CALLS ?? 100_000);
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -12,18 +13,6 @@ const CHUNK = 256 << 10;
 const POLICY = JSON.parse(readFileSync(new URL("../www/examples/policy.json", import.meta.url), "utf8"));
 const DRAFT = structuredClone(POLICY);
 DRAFT.accounts[0].block_anonymous_caller_id = true;
-
-/** The log bench/console.mjs uploads (the same lines). */
-function callLog(n) {
-  const lines = ["time,direction,account,caller_number,caller_name,dialled_number"];
-  const t0 = Date.UTC(2026, 11, 1);
-  for (let i = 0; i < n; i++) {
-    const t = Math.floor((t0 + i * 25_000) / 1000);
-    const caller = i % 9 === 1 ? "anonymous" : i % 13 === 0 ? "01 70 36 99 99" : `06 ${String(10 + (i % 89)).padStart(2, "0")} ${String(i % 100).padStart(2, "0")} 33 44`;
-    lines.push(`${t},inbound,${i % 3 ? "acc-fr" : "acc-us"},${caller},${i % 9 === 1 ? "Anonymous" : `Caller ${i}`},+33170000000`);
-  }
-  return lines.join("\n") + "\n";
-}
 
 const cg = loadCore();
 const log = callLog(CALLS);

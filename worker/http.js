@@ -171,6 +171,36 @@ function requireJsonType(request) {
 }
 
 /**
+ * Reads a streamed body (a log to replay, a list to import) as strict UTF-8 text, chunk by chunk, never whole:
+ * yields `{ text, bytes }` (the chunk's text, the bytes read so far). More than `maxBytes` ends it with the
+ * error `tooLarge()` throws, a bad byte sequence with `badEncoding()`'s; either way the stream is cancelled.
+ */
+export async function* utf8Chunks(stream, maxBytes, { tooLarge, badEncoding }) {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const reader = stream.getReader();
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (value) {
+      bytes += value.byteLength;
+      if (bytes > maxBytes) {
+        await reader.cancel().catch(() => {});
+        tooLarge();
+      }
+    }
+    let text;
+    try {
+      text = done ? decoder.decode() : decoder.decode(value, { stream: true });
+    } catch {
+      await reader.cancel().catch(() => {});
+      badEncoding();
+    }
+    if (text) yield { text, bytes };
+    if (done) return;
+  }
+}
+
+/**
  * Reads a JSON request body as text: Content-Type checked (415), at most `limit` bytes read from the stream
  * (413, without buffering more), decoded as strict UTF-8 (400 bad_encoding), not empty (400 missing).
  */

@@ -7,6 +7,7 @@
 //
 // Every method either returns a value or throws { field, code, message } (turned into { error } by `settle`).
 import { core } from "./core.js";
+import { utf8Chunks } from "./http.js";
 
 export const LISTS_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS list_entries (
@@ -848,26 +849,15 @@ export class Lists {
       batch.push(text);
       if (batch.length >= IMPORT_BATCH) flush();
     };
-    const decoder = new TextDecoder("utf-8", { fatal: true });
-    const reader = stream.getReader();
     let pending = "";
     let skipping = false;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (value) {
-        bytes += value.byteLength;
-        if (bytes > maxBytes) {
-          await reader.cancel().catch(() => {});
-          throw fault("body", "too_large", `body: larger than ${maxBytes} bytes`);
-        }
-      }
-      let text;
-      try {
-        text = done ? decoder.decode() : decoder.decode(value, { stream: true });
-      } catch {
-        await reader.cancel().catch(() => {});
-        throw fault("body", "bad_encoding", `body: not valid UTF-8 (after line ${lineNo})`);
-      }
+    const chunks = utf8Chunks(stream, maxBytes, {
+      tooLarge: () => { throw fault("body", "too_large", `body: larger than ${maxBytes} bytes`); },
+      badEncoding: () => { throw fault("body", "bad_encoding", `body: not valid UTF-8 (after line ${lineNo})`); },
+    });
+    for await (const chunk of chunks) {
+      const text = chunk.text;
+      bytes = chunk.bytes;
       let start = 0;
       for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", start)) {
         const piece = pending + text.slice(start, nl);
@@ -879,7 +869,6 @@ export class Lists {
       }
       pending += text.slice(start);
       if (pending.length > MAX_LINE_BYTES) { skipping = true; pending = ""; }
-      if (done) break;
     }
     if (skipping) line(TOO_LONG);
     else if (pending !== "") line(pending);

@@ -9,7 +9,7 @@
 // policies'), `Lists.fetchRows` answers from SQLite (index seeks, synchronously), the core decides from them.
 // The stored policy is its settings (every entry a row); the candidate's lists it carries entries for are read
 // from it, the others from the rows, as a PUT of it would store them.
-import { fail, parseJson, LIMITS } from "./http.js";
+import { fail, parseJson, utf8Chunks, LIMITS } from "./http.js";
 import { core } from "./core.js";
 
 /** Longest log accepted in one request (bytes). */
@@ -27,33 +27,12 @@ function requireCsv(request) {
     fail("content-type", "unsupported_media_type", "content-type: expected text/csv (UTF-8)");
 }
 
-/** Reads a body stream as UTF-8 text chunks (a bad byte sequence is `bad_encoding`; more than the limit `too_large`). */
+/** The log's text, chunk by chunk (worker/http.js utf8Chunks): `too_large` over the limit, `bad_encoding`. */
 async function* textChunks(body) {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  let size = 0;
-  const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_LOG_BYTES) {
-      await reader.cancel().catch(() => {});
-      fail("replay", "too_large", `replay: larger than ${MAX_LOG_BYTES} bytes`);
-    }
-    let text;
-    try {
-      text = decoder.decode(value, { stream: true });
-    } catch {
-      fail("replay", "bad_encoding", "replay: the body is not valid UTF-8");
-    }
-    if (text) yield text;
-  }
-  try {
-    const tail = decoder.decode();
-    if (tail) yield tail;
-  } catch {
-    fail("replay", "bad_encoding", "replay: the body is not valid UTF-8");
-  }
+  for await (const { text } of utf8Chunks(body, MAX_LOG_BYTES, {
+    tooLarge: () => fail("replay", "too_large", `replay: larger than ${MAX_LOG_BYTES} bytes`),
+    badEncoding: () => fail("replay", "bad_encoding", "replay: the body is not valid UTF-8"),
+  })) yield text;
 }
 
 /** The replay route: checks the request, then hands its body to the tenant's object, which streams the answer. */

@@ -190,24 +190,18 @@ fn decide_invite_with(
     let stripped: Vec<&str> =
         IDENTITY_HEADERS.iter().copied().filter(|h| invite.present.contains(h)).collect();
     if !stripped.is_empty() {
-        if !source_trusted {
-            for h in &stripped {
-                w.remove(h);
-            }
-            trace.push(
-                "sip.identity",
-                Outcome::Applied,
-                format!("removed {}: the source is not a trusted peer", stripped.join(", ")),
-            );
+        let untrusted = if !source_trusted {
+            Some("the source is not a trusted peer")
         } else if carrier_trusted == Some(false) {
+            Some("the carrier is not trusted")
+        } else {
+            None
+        };
+        if let Some(why) = untrusted {
             for h in &stripped {
                 w.remove(h);
             }
-            trace.push(
-                "sip.identity",
-                Outcome::Applied,
-                format!("removed {}: the carrier is not trusted", stripped.join(", ")),
-            );
+            trace.push("sip.identity", Outcome::Applied, format!("removed {}: {why}", stripped.join(", ")));
         } else {
             trace.push("sip.identity", Outcome::Kept, format!("{} relayed as received", stripped.join(", ")));
         }

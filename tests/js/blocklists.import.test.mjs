@@ -109,6 +109,9 @@ test("wrong header, missing header, oversize body, wrong media type: refused, no
   r = await call("POST", `${T}/blacklists/feed/import`, { raw: "number\n" + "+33639981011\n".repeat(LIMIT / 13 + 10), type: "text/csv" });
   assert.equal(r.status, 413, r.text);
   assert.equal(r.json.error.field, "body");
+  r = await call("POST", `${T}/blacklists/feed/import`, { raw: Buffer.concat([Buffer.from("number\n+33639981012\n+3363998"), Buffer.from([0xc0, 0xaf]), Buffer.from("\n")]), type: "text/csv" });
+  assert.equal(r.status, 400, r.text);
+  assert.deepEqual([r.json.error.field, r.json.error.code], ["body", "bad_encoding"]);
   r = await call("POST", `${T}/blacklists/feed/import`, { raw: "number\n+33639981012\n", type: "application/pdf" });
   assert.equal(r.status, 415, r.text);
   r = await call("POST", `${T}/blacklists/nope/import`, { raw: "number\n+33639981012\n", type: "text/csv" });

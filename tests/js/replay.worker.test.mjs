@@ -112,4 +112,7 @@ test("the replay route still refuses bad input with 4xx before streaming (inside
   assert.deepEqual([r.status, r.json.error.field], [400, "candidate.accounts"]);
   r = await post(JSON.stringify({ candidate: { accounts: [] } }) + "\ntime,direction\n");
   assert.deepEqual([r.status, r.json.error.field, r.json.error.code], [400, "csv.header", "missing_column"]);
+  // A byte sequence that is not UTF-8 in the first line (before streaming starts).
+  r = await post(Buffer.concat([Buffer.from('{"candidate": {"accounts": []}, "x": "'), Buffer.from([0xff]), Buffer.from('"}\n')]));
+  assert.deepEqual([r.status, r.json.error.field, r.json.error.code], [400, "replay", "bad_encoding"]);
 });

@@ -2,12 +2,12 @@
 // Cloudflare runs, with the same bundle (`wrangler deploy --dry-run --outdir`), the same Durable Objects on
 // SQLite (on a temporary disk directory) and the assets as a disk service. Used by benchmarks that need the
 // runtime's own cost (bench/sip-hop.mjs); tests use wrangler dev (tests/js/wrangler.mjs).
-import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "./wrangler.mjs";
+import { freePort, serve } from "./wrangler.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BIN = join(ROOT, "node_modules/.bin");
@@ -25,7 +25,7 @@ export async function startWorkerd({ vars = {}, readyPath = "/healthz", timeoutM
   execFileSync(join(BIN, "wrangler"), ["deploy", "--dry-run", "--outdir", out],
     { cwd: ROOT, env: { ...process.env, PATH: `${BIN}:${process.env.PATH}`, WRANGLER_SEND_METRICS: "false", CI: "true" }, stdio: "ignore" });
   const wasm = readdirSync(out).filter((f) => f.endsWith(".wasm"));
-  const date = /compatibility_date\s*=\s*"([^"]+)"/.exec(execFileSync("cat", [join(ROOT, "wrangler.toml")]).toString())[1];
+  const date = /compatibility_date\s*=\s*"([^"]+)"/.exec(readFileSync(join(ROOT, "wrangler.toml"), "utf8"))[1];
   mkdirSync(join(dir, "do"));
   const port = await freePort();
   const config = `using Workerd = import "/workerd/workerd.capnp";
@@ -57,30 +57,5 @@ ${Object.entries(vars).map(([k, v]) => `    (name = ${capnp(k)}, text = ${capnp(
 );
 `;
   writeFileSync(join(dir, "config.capnp"), config);
-  const child = spawn(join(BIN, "workerd"), ["serve", join(dir, "config.capnp")], { cwd: dir, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  let logs = "";
-  child.stdout.on("data", (d) => (logs += d));
-  child.stderr.on("data", (d) => (logs += d));
-  let exited = false;
-  child.on("exit", () => (exited = true));
-  const stop = async () => {
-    if (!exited) {
-      try { process.kill(-child.pid, "SIGTERM"); } catch {}
-      const deadline = Date.now() + 5000;
-      while (!exited && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      if (!exited) try { process.kill(-child.pid, "SIGKILL"); } catch {}
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !exited) {
-    try {
-      const r = await fetch(url + readyPath, { signal: AbortSignal.timeout(2000) });
-      if (r.ok) return { url, stop, logs: () => logs };
-    } catch {}
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  await stop();
-  throw new Error(`workerd serve did not become ready on ${url} within ${timeoutMs} ms:\n${logs}`);
+  return serve("workerd serve", join(BIN, "workerd"), ["serve", join(dir, "config.capnp")], { cwd: dir, port, readyPath, timeoutMs, tmp: dir });
 }

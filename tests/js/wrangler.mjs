@@ -33,7 +33,18 @@ export async function startWrangler({ config = "wrangler.toml", vars = {}, args:
   args.push(...extra);
   const env = { ...process.env, PATH: `${join(ROOT, "node_modules/.bin")}:${process.env.PATH}`,
     WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" };
-  const child = spawn(join(ROOT, "node_modules/.bin/wrangler"), args, { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const server = await serve("wrangler dev", join(ROOT, "node_modules/.bin/wrangler"), args,
+    { cwd: ROOT, env, port, readyPath, timeoutMs, tmp: persist });
+  return { ...server, persist };
+}
+
+/**
+ * Spawns `cmd args` in its own process group, waits until `GET readyPath` on `port` answers 2xx, and resolves to
+ * { url, stop, logs, pgid }. `stop` ends the group (SIGTERM, then SIGKILL after 5 s) and removes `tmp`. Every wait
+ * is bounded; a server that exits or never gets ready is stopped and reported with its log.
+ */
+export async function serve(name, cmd, args, { cwd, env = process.env, port, readyPath = "/healthz", timeoutMs = 90_000, tmp }) {
+  const child = spawn(cmd, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let logs = "";
   child.stdout.on("data", (d) => (logs += d));
   child.stderr.on("data", (d) => (logs += d));
@@ -47,19 +58,18 @@ export async function startWrangler({ config = "wrangler.toml", vars = {}, args:
       while (!exited && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       if (!exited) try { process.kill(-child.pid, "SIGKILL"); } catch {}
     }
-    rmSync(persist, { recursive: true, force: true });
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
   };
 
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (exited) break;
+  while (Date.now() < deadline && !exited) {
     try {
       const r = await fetch(url + readyPath, { signal: AbortSignal.timeout(2000) });
-      if (r.ok) return { url, stop, logs: () => logs, persist, pgid: child.pid };
+      if (r.ok) return { url, stop, logs: () => logs, pgid: child.pid };
     } catch {}
     await new Promise((r) => setTimeout(r, 250));
   }
   await stop();
-  throw new Error(`wrangler dev did not become ready on ${url} within ${timeoutMs} ms:\n${logs}`);
+  throw new Error(`${name} did not become ready on ${url} within ${timeoutMs} ms:\n${logs}`);
 }
